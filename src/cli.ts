@@ -1,0 +1,109 @@
+// The only module that reads argv and the environment, writes stdout/stderr and sets exit codes.
+import { Command, CommanderError, Option } from 'commander';
+import { builtinRules } from '../rules/index.js';
+import { resolveConfig } from './commands/setup.js';
+import { explain, rulesJson, rulesTable } from './commands/rules.js';
+import { runScan, type CommandResult, type FailOn } from './commands/scan.js';
+import { loadUserRules } from './config/user-rules.js';
+import { EXIT, RxfixError } from './errors.js';
+import { writeFileAtomic } from './io.js';
+import { styleFor } from './report/style.js';
+import { VERSION } from './version.js';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTty: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function emit(io: Io, r: CommandResult): number {
+  for (const f of r.files) writeFileAtomic(f.path, f.text);
+  if (r.stdout) io.stdout(r.stdout);
+  if (r.stderr) io.stderr(r.stderr);
+  return r.exitCode;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const style = styleFor(io.isTty, io.env);
+  let exitCode: number = EXIT.ok;
+  const program = new Command('rxfix')
+    .description('Deterministic static optimizer for Rust: find performance anti-patterns, rewrite them, keep what cargo accepts.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run `rxfix --help` for usage)');
+
+  program
+    .command('scan')
+    .description('find performance patterns in Rust files (default: the current folder)')
+    .argument('[paths...]', 'files or folders to scan')
+    .option('-f, --format <format>', 'pretty | short | json | sarif | github (repeatable)', collect, [])
+    .option('-o, --output <format=file>', 'write one format to a file (repeatable)', collect, [])
+    .option('--only <ids>', 'run only these rules (comma-separated, repeatable); enables their opt-in fixes', collect, [])
+    .option('--skip <ids>', 'skip these rules (comma-separated, repeatable)', collect, [])
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'note', 'never']).default('warning'))
+    .option('-c, --config <file>', 'use this rxfix.toml instead of searching for one')
+    .option('--no-config', 'ignore rxfix.toml files')
+    .option('--include-tests', 'also scan tests/, benches/, examples/, build.rs and #[cfg(test)] code')
+    .option('--report-unused-ignores', 'warn about rxfix-ignore comments that silence nothing')
+    .action(async (paths: string[], o) => {
+      const r = await runScan(
+        {
+          paths,
+          formats: o.format,
+          outputs: o.output,
+          only: o.only,
+          skip: o.skip,
+          failOn: o.failOn as FailOn,
+          config: o.config,
+          includeTests: o.includeTests,
+          reportUnusedIgnores: o.reportUnusedIgnores,
+        },
+        style,
+      );
+      exitCode = emit(io, r);
+    });
+
+  program
+    .command('rules')
+    .description('list the rules: id, family, tier and clippy equivalent')
+    .addOption(new Option('-f, --format <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .option('-c, --config <file>', 'also list the user rules of this rxfix.toml')
+    .action((o) => {
+      const rules = withUserRules(o.config);
+      io.stdout(o.format === 'json' ? rulesJson(rules) : rulesTable(rules, style));
+    });
+
+  program
+    .command('explain')
+    .description("show a rule's documentation with a before/after example")
+    .argument('<id>', 'rule id')
+    .option('-c, --config <file>', 'also look in the user rules of this rxfix.toml')
+    .action((id: string, o) => {
+      io.stdout(explain(withUserRules(o.config), id, style));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (e instanceof RxfixError) {
+      io.stderr(e.message.endsWith('\n') ? e.message : e.message + '\n');
+      return e.exitCode;
+    }
+    io.stderr(`error: internal error: ${(e as Error).stack ?? e}\nplease report this as an rxfix bug\n`);
+    return EXIT.usage;
+  }
+}
+
+function withUserRules(config: string | undefined) {
+  const cfg = resolveConfig({ paths: ['.'], config: config ?? undefined });
+  return [...builtinRules, ...cfg.ruleFiles.flatMap(loadUserRules)];
+}

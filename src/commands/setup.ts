@@ -1,0 +1,57 @@
+// Shared start of every command that scans: config, rules (built-in + user), compiled rule set.
+import path from 'node:path';
+import { builtinRules } from '../../rules/index.js';
+import { checkRuleIds, emptyConfig, findConfig, loadConfig, type Config } from '../config/load.js';
+import { loadUserRules } from '../config/user-rules.js';
+import { loadRust } from '../engine/parser.js';
+import { compileRuleSet, type RuleSet } from '../engine/registry.js';
+import type { RuleDef, Severity } from '../engine/rule.js';
+import { resolveRuleId, selectRules } from '../engine/select.js';
+import { RxfixError } from '../errors.js';
+
+export interface SetupOptions {
+  paths: readonly string[];
+  config?: string | false;
+  only?: readonly string[];
+  skip?: readonly string[];
+}
+
+export interface Setup {
+  config: Config;
+  allRules: RuleDef[];
+  ruleSet: RuleSet;
+  severity: Map<string, Severity>;
+  optIn: Set<string>;
+}
+
+export function resolveConfig(opts: SetupOptions): Config {
+  if (opts.config === false) return emptyConfig(process.cwd());
+  if (typeof opts.config === 'string') {
+    const file = path.resolve(opts.config);
+    try {
+      return loadConfig(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RxfixError(`error: ${opts.config}: config file not found; check --config`);
+      throw e;
+    }
+  }
+  const start = opts.paths[0] ?? '.';
+  const found = findConfig(start);
+  return found ? loadConfig(found) : emptyConfig(process.cwd());
+}
+
+export async function setup(opts: SetupOptions): Promise<Setup> {
+  const config = resolveConfig(opts);
+  const allRules = [...builtinRules, ...config.ruleFiles.flatMap(loadUserRules)];
+  checkRuleIds(config, (id) => resolveRuleId(allRules, id) !== undefined);
+  const { rules, severity } = selectRules(allRules, { only: opts.only, skip: opts.skip, settings: config.rules });
+  await loadRust();
+  const ruleSet = compileRuleSet(rules);
+  const optIn = new Set((opts.only ?? []).map((n) => resolveRuleId(allRules, n)?.id).filter((x): x is string => Boolean(x)));
+  return { config, allRules, ruleSet, severity, optIn };
+}
+
+/** `--only a,b --only c` → [a, b, c]. */
+export function splitIds(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,151 @@
+// What a rule's check/fix sees of a file: source, trees, and tree-walking helpers that also cross
+// from a macro's shadow tree back into the real tree (see macros.ts).
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Expansion, ShadowLevel } from './macros.js';
+import { LineIndex } from './positions.js';
+
+export interface CrateInfo {
+  /** `#![no_std]` crate: `String`/`format!` come from alloc (patterns.md trap 13). */
+  noStd: boolean;
+  edition: string | null;
+}
+
+export class FileContext {
+  readonly lines: LineIndex;
+  private readonly levelOfTree = new Map<Tree, ShadowLevel>();
+
+  constructor(
+    readonly path: string,
+    readonly source: string,
+    readonly tree: Tree,
+    readonly shadows: readonly ShadowLevel[],
+    readonly crate: CrateInfo,
+  ) {
+    this.lines = new LineIndex(source);
+    for (const s of shadows) this.levelOfTree.set(s.tree, s);
+  }
+
+  text(node: Node): string {
+    return this.source.slice(node.startIndex, node.endIndex);
+  }
+
+  /** The expanded macro whose arguments hold `node`, if `node` comes from a shadow tree. */
+  expansionOf(node: Node): Expansion | undefined {
+    const level = this.levelOfTree.get(node.tree);
+    if (!level) return undefined;
+    return level.expansions.find((e) => node.startIndex >= e.interiorStart && node.endIndex <= e.interiorEnd);
+  }
+
+  /** True when `node` sits inside the arguments of an expanded macro (println!, vec!, ...). */
+  inMacroArguments(node: Node): boolean {
+    return this.expansionOf(node) !== undefined;
+  }
+
+  /** The parent of `node`, stepping from a shadow tree's top statement to the real invocation. */
+  parent(node: Node): Node | null {
+    const p = node.parent;
+    if (p && p.type !== 'source_file') return p;
+    if (!this.levelOfTree.has(node.tree)) return p;
+    const e = this.expansionOf(node);
+    return e ? e.invocation : null;
+  }
+
+  /** Ancestors from the nearest outwards, crossing macro boundaries. */
+  *ancestors(node: Node): Generator<Node> {
+    for (let cur = this.parent(node); cur; cur = this.parent(cur)) yield cur;
+  }
+
+  closest(node: Node, types: string | readonly string[]): Node | null {
+    const set = typeof types === 'string' ? [types] : types;
+    for (const a of this.ancestors(node)) if (set.includes(a.type)) return a;
+    return null;
+  }
+
+  /** The innermost function (or closure, when `closures`) holding `node`. */
+  enclosingFunction(node: Node, closures = false): Node | null {
+    return this.closest(node, closures ? ['function_item', 'closure_expression'] : ['function_item']);
+  }
+
+  /** The statement-level item (function, impl member, static...) used for error proximity. */
+  enclosingItem(node: Node): Node {
+    let item: Node = node;
+    for (const a of this.ancestors(node)) {
+      if (a.type === 'source_file' || a.type === 'declaration_list') break;
+      item = a;
+    }
+    return item;
+  }
+
+  /** Loops between `node` and `stop` (exclusive): for, while, loop. */
+  enclosingLoop(node: Node, stopAt?: Node | null): Node | null {
+    for (const a of this.ancestors(node)) {
+      if (stopAt && a.id === stopAt.id && a.tree === stopAt.tree) return null;
+      if (a.type === 'for_expression' || a.type === 'while_expression' || a.type === 'loop_expression') return a;
+      if (a.type === 'function_item' || a.type === 'closure_expression') return null;
+    }
+    return null;
+  }
+
+  /** The attributes written on an item: its preceding `attribute_item` siblings. */
+  attributesOf(item: Node): Node[] {
+    const out: Node[] = [];
+    for (let s = item.previousNamedSibling; s; s = s.previousNamedSibling) {
+      if (s.type === 'attribute_item') out.push(s);
+      else if (s.type === 'line_comment' || s.type === 'block_comment') continue;
+      else break;
+    }
+    return out;
+  }
+
+  /** Inside `#[cfg(test)]`, `#[test]` or a `mod tests` gated on test. */
+  inTestCode(node: Node): boolean {
+    for (const a of [node, ...this.ancestors(node)]) {
+      if (a.type !== 'function_item' && a.type !== 'mod_item' && a.type !== 'impl_item') continue;
+      for (const attr of this.attributesOf(a)) {
+        const t = attr.text.replace(/\s+/g, '');
+        if (/^#\[(test|tokio::test|cfg\(test\)|rstest|bench)\]$/.test(t) || /^#\[cfg\(.*\btest\b.*\)\]$/.test(t)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** `#[allow(clippy::x)]` / `#[expect(clippy::x)]` on an enclosing item, or inner `#![allow]` in the file. */
+  clippyAllowed(node: Node, lint: string): boolean {
+    const name = lint.replace(/^clippy::/, '');
+    const re = new RegExp(`^#!?\\[(allow|expect)\\(.*\\bclippy::(${name}|perf|style|all|complexity|pedantic|nursery)\\b.*\\)\\]$`);
+    for (const a of [node, ...this.ancestors(node)]) {
+      for (const attr of this.attributesOf(a)) if (re.test(attr.text.replace(/\s+/g, ''))) return true;
+    }
+    for (const c of this.tree.rootNode.namedChildren) {
+      if (c?.type === 'inner_attribute_item' && re.test(c.text.replace(/\s+/g, ''))) return true;
+    }
+    return false;
+  }
+
+  /** Inside an `unsafe` block or `unsafe fn` (trap 11: report, never edit). */
+  inUnsafe(node: Node): boolean {
+    for (const a of this.ancestors(node)) {
+      if (a.type === 'unsafe_block') return true;
+      if (a.type === 'function_item') return hasModifier(a, 'unsafe');
+    }
+    return false;
+  }
+
+  /** Inside a `const`/`static` initializer or a `const fn` (trap 10). */
+  inConstContext(node: Node): boolean {
+    for (const a of this.ancestors(node)) {
+      if (a.type === 'const_item' || a.type === 'static_item' || a.type === 'const_block') return true;
+      if (a.type === 'function_item') return hasModifier(a, 'const');
+    }
+    return false;
+  }
+
+  isAsyncFunction(fn: Node): boolean {
+    return hasModifier(fn, 'async');
+  }
+}
+
+export function hasModifier(fn: Node, modifier: string): boolean {
+  const mods = fn.children.find((c) => c?.type === 'function_modifiers');
+  return mods ? mods.children.some((c) => c?.type === modifier || c?.text === modifier) : false;
+}

@@ -1,0 +1,109 @@
+// Macro-aware matching. tree-sitter-rust leaves macro arguments as unparsed token trees, so
+// `x.clone()` inside `println!("{}", x.clone())` is invisible to queries. For the std macros
+// below we build a *shadow source* of the same length as the file: every character is blanked
+// except the invocations of this level, whose `!` is blanked too, so `println!(a, b)` becomes the
+// call `println (a, b);` and `vec![0; n]` the array `    [0; n];`. Parsing it yields real
+// expression nodes whose indices are already file indices: no offset mapping, and fixes land at
+// the right bytes. Nested known macros appear as macro invocations in the shadow tree and are
+// expanded by the next level.
+import type { Node, Tree } from 'web-tree-sitter';
+import { parseRust } from './parser.js';
+
+export const EXPANDED_MACROS: ReadonlySet<string> = new Set([
+  'format', 'print', 'println', 'eprint', 'eprintln', 'write', 'writeln', 'vec',
+  'assert', 'assert_eq', 'assert_ne', 'panic', 'debug_assert', 'debug_assert_eq', 'debug_assert_ne',
+]);
+
+const MAX_LEVELS = 3;
+
+/** One expanded invocation: `invocation` lives in the parent level's tree. */
+export interface Expansion {
+  level: number;
+  invocation: Node;
+  name: string;
+  /** File indices of the text inside the delimiters. */
+  interiorStart: number;
+  interiorEnd: number;
+}
+
+export interface ShadowLevel {
+  level: number;
+  tree: Tree;
+  expansions: Expansion[];
+}
+
+/** Last path segment of a macro name: `std::format` → `format`. */
+export function macroName(invocation: Node): string {
+  const m = invocation.childForFieldName('macro');
+  if (!m) return '';
+  if (m.type === 'scoped_identifier') return m.childForFieldName('name')?.text ?? '';
+  return m.text;
+}
+
+/** Known macros are not expanded in files that define a macro of the same name (trap 8). */
+export function userDefinedMacroNames(source: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/macro_rules!\s*([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]!);
+  return names;
+}
+
+function collectInvocations(root: Node, level: number, shadowed: Set<string>, accept: (n: Node) => boolean): Expansion[] {
+  const out: Expansion[] = [];
+  for (const inv of root.descendantsOfType('macro_invocation')) {
+    if (!inv) continue;
+    const name = macroName(inv);
+    if (!EXPANDED_MACROS.has(name) || shadowed.has(name)) continue;
+    if (!accept(inv)) continue;
+    const tt = inv.children.find((c) => c?.type === 'token_tree');
+    if (!tt || tt.endIndex - tt.startIndex < 2) continue;
+    out.push({ level, invocation: inv, name, interiorStart: tt.startIndex + 1, interiorEnd: tt.endIndex - 1 });
+  }
+  return out;
+}
+
+/** The shadow source for one level: same length as `source` (plus at most one trailing `;`). */
+export function shadowSource(source: string, expansions: readonly Expansion[]): string {
+  const blank = (from: number, to: number) => source.slice(from, to).replace(/[^\n]/g, ' ');
+  const sorted = [...expansions].sort((a, b) => a.invocation.startIndex - b.invocation.startIndex);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    const start = e.invocation.startIndex;
+    const end = e.invocation.endIndex;
+    if (start < at) continue; // overlapping invocations cannot happen at one level; be defensive
+    pieces.push(blank(at, start));
+    const bang = source.lastIndexOf('!', e.interiorStart - 1) - start;
+    let shell = source.slice(start, end);
+    // `name!` → `name ` (a call); `vec!` → blanks, leaving an array expression.
+    if (e.name === 'vec') shell = ' '.repeat(bang + 1) + shell.slice(bang + 1);
+    else if (bang >= 0) shell = shell.slice(0, bang) + ' ' + shell.slice(bang + 1);
+    pieces.push(shell, ';');
+    at = Math.min(end + 1, source.length);
+  }
+  pieces.push(blank(at, source.length));
+  return pieces.join('');
+}
+
+/**
+ * Builds the shadow levels for a file. `accept` decides whether an invocation found in the real
+ * tree may be expanded (not in attributes, macro_rules! bodies, ...). Caller deletes the trees.
+ */
+export function expandMacros(source: string, tree: Tree, accept: (n: Node) => boolean): ShadowLevel[] {
+  const shadowed = userDefinedMacroNames(source);
+  const levels: ShadowLevel[] = [];
+  let expansions = collectInvocations(tree.rootNode, 1, shadowed, accept);
+  for (let level = 1; level <= MAX_LEVELS && expansions.length > 0; level++) {
+    const shadow = parseRust(shadowSource(source, expansions));
+    levels.push({ level, tree: shadow, expansions });
+    const inside = (n: Node) => expansions.some((e) => n.startIndex >= e.interiorStart && n.endIndex <= e.interiorEnd);
+    expansions = collectInvocations(shadow.rootNode, level + 1, shadowed, (n) => inside(n) && !hasErrorInShell(n));
+  }
+  return levels;
+}
+
+/** True when the shadow statement holding `n` failed to parse (a DSL, not expressions). */
+export function hasErrorInShell(n: Node): boolean {
+  let cur: Node | null = n;
+  while (cur && cur.parent && cur.parent.type !== 'source_file') cur = cur.parent;
+  return cur ? cur.hasError : false;
+}

@@ -1,0 +1,41 @@
+// web-tree-sitter is initialised once per thread and the parser reused (performance-notes.md P3, §3.7).
+import { createRequire } from 'node:module';
+import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+
+let ready: Promise<Language> | undefined;
+let parser: Parser | undefined;
+let language: Language | undefined;
+
+const require = createRequire(import.meta.url);
+
+export function grammarPath(): string {
+  return require.resolve('tree-sitter-rust/tree-sitter-rust.wasm');
+}
+
+export async function loadRust(): Promise<Language> {
+  ready ??= (async () => {
+    await Parser.init();
+    language = await Language.load(grammarPath());
+    parser = new Parser();
+    parser.setLanguage(language);
+    return language;
+  })();
+  return ready;
+}
+
+export function rust(): Language {
+  if (!language) throw new Error('internal: loadRust() was not awaited');
+  return language;
+}
+
+/** Parses Rust source. The caller must `tree.delete()` (P4: the WASM heap is otherwise exhausted). */
+export function parseRust(source: string): Tree {
+  if (!parser) throw new Error('internal: loadRust() was not awaited');
+  const tree = parser.parse(source);
+  if (!tree) throw new Error('internal: tree-sitter returned no tree');
+  return tree;
+}
+
+export function compileQuery(source: string): Query {
+  return new Query(rust(), source);
+}

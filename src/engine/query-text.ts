@@ -1,0 +1,192 @@
+// Static reading of tree-sitter query text: top-level patterns, predicates used, and the literals
+// a match must contain (the prefilter's triggers, derived from the query, never hand-written).
+
+interface Token {
+  kind: 'open' | 'close' | 'string' | 'capture' | 'predicate' | 'quant' | 'other';
+  text: string;
+  index: number;
+}
+
+function tokenize(query: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < query.length) {
+    const c = query[i]!;
+    if (c === ';') {
+      while (i < query.length && query[i] !== '\n') i++;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else if (c === '"') {
+      let j = i + 1;
+      let text = '';
+      while (j < query.length && query[j] !== '"') {
+        if (query[j] === '\\' && j + 1 < query.length) {
+          const e = query[j + 1]!;
+          text += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+          j += 2;
+        } else text += query[j++];
+      }
+      out.push({ kind: 'string', text, index: i });
+      i = j + 1;
+    } else if (c === '(' || c === '[') {
+      out.push({ kind: 'open', text: c, index: i });
+      i++;
+    } else if (c === ')' || c === ']') {
+      out.push({ kind: 'close', text: c, index: i });
+      i++;
+    } else if (c === '?' || c === '*' || c === '+') {
+      out.push({ kind: 'quant', text: c, index: i });
+      i++;
+    } else {
+      let j = i;
+      while (j < query.length && !/[\s()[\]";]/.test(query[j]!)) j++;
+      const text = query.slice(i, j);
+      const kind = text.startsWith('@') ? 'capture' : text.startsWith('#') ? 'predicate' : 'other';
+      // A trailing quantifier glued to a word (`(x)?` is handled above; `_?` here) stays in `other`.
+      out.push({ kind, text, index: i });
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** Source text of each top-level pattern, in order (what tree-sitter counts in patternCount). */
+export function splitPatterns(query: string): string[] {
+  const tokens = tokenize(query);
+  const patterns: string[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    if (depth === 0 && start < 0 && tok.kind !== 'capture' && tok.kind !== 'quant') start = tok.index;
+    if (tok.kind === 'open') depth++;
+    else if (tok.kind === 'close') depth--;
+    if (depth === 0 && start >= 0) {
+      // a pattern ends after its closing token plus trailing quantifier and captures
+      let u = t + 1;
+      while (u < tokens.length && (tokens[u]!.kind === 'quant' || tokens[u]!.kind === 'capture')) u++;
+      const end = u < tokens.length ? tokens[u]!.index : query.length;
+      patterns.push(query.slice(start, end));
+      start = -1;
+      t = u - 1;
+    }
+  }
+  return patterns;
+}
+
+export interface PredicateUse {
+  name: string;
+  args: Token[];
+}
+
+/** Every `(#name? ...)` / `(#name! ...)` in the query. */
+export function predicatesIn(query: string): PredicateUse[] {
+  const tokens = tokenize(query);
+  const out: PredicateUse[] = [];
+  for (let t = 0; t < tokens.length; t++) {
+    if (tokens[t]!.kind !== 'predicate') continue;
+    const args: Token[] = [];
+    let u = t + 1;
+    while (u < tokens.length && tokens[u]!.kind !== 'close') args.push(tokens[u++]!);
+    out.push({ name: tokens[t]!.text.slice(1), args });
+  }
+  return out;
+}
+
+export function capturesIn(query: string): Set<string> {
+  return new Set(tokenize(query).filter((t) => t.kind === 'capture').map((t) => t.text.slice(1)));
+}
+
+interface CaptureSets {
+  mand: Set<string>;
+  all: Set<string>;
+}
+
+interface Group extends CaptureSets {
+  bracket: boolean;
+  branches: CaptureSets[];
+}
+
+const union = (a: Set<string>, b: Iterable<string>) => {
+  for (const x of b) a.add(x);
+  return a;
+};
+
+/**
+ * Captures that every match of the pattern binds: in every branch of an alternation `[...]`,
+ * and not inside a group quantified with `?` or `*`.
+ */
+export function mandatoryCaptures(pattern: string): Set<string> {
+  const tokens = tokenize(pattern);
+  const root: Group = { bracket: false, branches: [], mand: new Set(), all: new Set() };
+  const stack: Group[] = [root];
+  const give = (parent: Group, sets: CaptureSets) => {
+    if (parent.bracket) parent.branches.push(sets);
+    else {
+      union(parent.mand, sets.mand);
+      union(parent.all, sets.all);
+    }
+  };
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    const top = stack[stack.length - 1]!;
+    if (tok.kind === 'open' && tokens[t + 1]?.kind === 'predicate') {
+      // `(#eq? @x "lit")` references captures; it binds none
+      while (t < tokens.length && tokens[t]!.kind !== 'close') t++;
+    } else if (tok.kind === 'open') {
+      stack.push({ bracket: tok.text === '[', branches: [], mand: new Set(), all: new Set() });
+    } else if (tok.kind === 'close') {
+      if (stack.length === 1) continue;
+      const g = stack.pop()!;
+      let sets: CaptureSets = { mand: g.mand, all: g.all };
+      if (g.bracket) {
+        const first = g.branches[0]?.mand ?? new Set<string>();
+        const mand = new Set([...first].filter((c) => g.branches.every((b) => b.mand.has(c))));
+        sets = { mand, all: g.branches.reduce((acc, b) => union(acc, b.all), new Set<string>()) };
+      }
+      let u = t + 1;
+      while (u < tokens.length && tokens[u]!.kind === 'capture') {
+        const name = tokens[u++]!.text.slice(1);
+        sets.mand.add(name);
+        sets.all.add(name);
+      }
+      const quant = tokens[u]?.kind === 'quant' ? tokens[u]!.text : '';
+      if (quant === '?' || quant === '*') sets.mand = new Set();
+      give(stack[stack.length - 1]!, sets);
+      t = u - 1;
+    } else if (tok.kind === 'capture') {
+      const name = tok.text.slice(1);
+      if (top.bracket) {
+        const last = top.branches[top.branches.length - 1];
+        if (last) {
+          last.mand.add(name);
+          last.all.add(name);
+        }
+      } else {
+        top.mand.add(name);
+        top.all.add(name);
+      }
+    } else if (top.bracket && (tok.kind === 'string' || tok.kind === 'other')) {
+      top.branches.push({ mand: new Set(), all: new Set() });
+    }
+  }
+  return root.mand;
+}
+
+/**
+ * Literal triggers of one pattern: an AND of OR-sets. A file can hold a match only if, for every
+ * set, it contains one of the set's strings. Empty array: no trigger can be derived.
+ */
+export function patternTriggers(pattern: string): string[][] {
+  const mandatory = mandatoryCaptures(pattern);
+  const sets: string[][] = [];
+  for (const p of predicatesIn(pattern)) {
+    if (p.name !== 'eq?' && p.name !== 'any-of?') continue;
+    const [cap, ...rest] = p.args;
+    if (!cap || cap.kind !== 'capture' || !mandatory.has(cap.text.slice(1))) continue;
+    if (rest.length === 0 || rest.some((r) => r.kind !== 'string')) continue;
+    const lits = rest.map((r) => r.text).filter((s) => s.length > 0);
+    if (lits.length === rest.length) sets.push(lits);
+  }
+  return sets;
+}

@@ -1,0 +1,132 @@
+// Compiles rule definitions into one rule set: every rule validated at load (fail closed), all
+// queries combined into one tree-sitter Query (performance-notes.md Q1/Q3), triggers derived.
+import { createHash } from 'node:crypto';
+import type { Query } from 'web-tree-sitter';
+import { RxfixError } from '../errors.js';
+import { compileQuery } from './parser.js';
+import { capturesIn, patternTriggers, predicatesIn, splitPatterns } from './query-text.js';
+import { FAMILIES, SEVERITIES, TIERS, type RuleDef } from './rule.js';
+
+/** Predicates web-tree-sitter evaluates; anything else would be silently ignored by it. */
+const KNOWN_PREDICATES = new Set(['eq?', 'not-eq?', 'any-eq?', 'any-not-eq?', 'match?', 'not-match?', 'any-match?', 'any-not-match?', 'any-of?', 'not-any-of?']);
+
+export interface CompiledRule {
+  def: RuleDef;
+  /** Pattern indices [start, end) of this rule inside the combined query. */
+  patternStart: number;
+  patternEnd: number;
+  /** Per pattern: AND of OR-sets of literals (see query-text.ts). */
+  triggers: string[][][];
+}
+
+export interface RuleSet {
+  rules: CompiledRule[];
+  byId: Map<string, CompiledRule>;
+  query: Query | null;
+  byPattern: CompiledRule[];
+  /** Identifies the rule set for caches: ids, tiers, queries and code of every rule. */
+  hash: string;
+}
+
+export class RuleLoadError extends RxfixError {}
+
+function fail(def: Pick<RuleDef, 'id'>, what: string): never {
+  throw new RuleLoadError(`rule \`${def.id}\`: ${what}; fix the rule definition or remove it from the configuration`);
+}
+
+/** Capture names a check/fix function asks for with `m.cap('x')`, `m.opt('x')` or `m.all('x')`. */
+function capturesUsedByCode(fn: ((...a: never[]) => unknown) | undefined): string[] {
+  if (!fn) return [];
+  return [...String(fn).matchAll(/\.(?:cap|opt|all)\(\s*['"`]([\w.-]+)['"`]\s*\)/g)].map((m) => m[1]!);
+}
+
+export function validateRule(def: RuleDef): void {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(def.id)) fail(def, 'id must be kebab-case');
+  if (!FAMILIES.includes(def.family)) fail(def, `family \`${def.family}\` is not one of ${FAMILIES.join(', ')}`);
+  if (!SEVERITIES.includes(def.severity)) fail(def, `severity \`${def.severity}\` is not one of ${SEVERITIES.join(', ')}`);
+  if (!TIERS.includes(def.tier)) fail(def, `tier \`${def.tier}\` is not one of ${TIERS.join(', ')}`);
+  if (!def.message || !def.help || !def.docs) fail(def, 'message, help and docs are required');
+  if (def.tier !== 'report-only' && !def.fix && !def.manifest) fail(def, `tier \`${def.tier}\` needs a fix`);
+  if (!def.query && !def.manifest) fail(def, 'needs a query (Rust rules) or a manifest check (Cargo.toml rules)');
+  if (!def.query) return;
+  for (const p of predicatesIn(def.query)) {
+    if (!KNOWN_PREDICATES.has(p.name)) fail(def, `unknown query predicate \`#${p.name}\``);
+  }
+  const captures = capturesIn(def.query);
+  for (const name of [...capturesUsedByCode(def.check), ...capturesUsedByCode(def.fix)]) {
+    if (!captures.has(name)) fail(def, `check/fix uses capture \`@${name}\`, which the query does not define`);
+  }
+}
+
+function compileOne(def: RuleDef): Query {
+  try {
+    return compileQuery(def.query!);
+  } catch (e) {
+    fail(def, `query does not compile: ${(e as Error).message}`);
+  }
+}
+
+export function compileRuleSet(defs: readonly RuleDef[]): RuleSet {
+  const seen = new Set<string>();
+  for (const def of defs) {
+    validateRule(def);
+    for (const name of [def.id, ...(def.aliases ?? [])]) {
+      if (seen.has(name)) fail(def, `id or alias \`${name}\` is defined twice`);
+      seen.add(name);
+    }
+  }
+  const sorted = [...defs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const queryRules = sorted.filter((d) => d.query);
+  const patternsOf = queryRules.map((d) => splitPatterns(d.query!));
+
+  let query: Query | null = null;
+  if (queryRules.length > 0) {
+    try {
+      query = compileQuery(queryRules.map((d) => d.query).join('\n'));
+    } catch {
+      queryRules.forEach(compileOne); // names the rule at fault
+      throw new RuleLoadError('the combined rule query does not compile; report this as an rxfix bug');
+    }
+    const expected = patternsOf.reduce((n, p) => n + p.length, 0);
+    if (query.patternCount() !== expected) {
+      // Our pattern splitter disagrees with tree-sitter: count each rule by compiling it alone.
+      patternsOf.forEach((_, i) => {
+        const q = compileOne(queryRules[i]!);
+        if (q.patternCount() !== patternsOf[i]!.length) fail(queryRules[i]!, 'query patterns could not be delimited; wrap each pattern in parentheses');
+        q.delete();
+      });
+    }
+    // web-tree-sitter keeps unknown predicates in `predicates` without applying them: fail closed.
+    for (let p = 0; p < query.patternCount(); p++) {
+      for (const pred of query.predicates[p] ?? []) {
+        if (!KNOWN_PREDICATES.has(pred.operator)) throw new RuleLoadError(`unknown query predicate \`#${pred.operator}\``);
+      }
+    }
+  }
+
+  const rules: CompiledRule[] = [];
+  const byPattern: CompiledRule[] = [];
+  let next = 0;
+  for (const def of sorted) {
+    const idx = queryRules.indexOf(def);
+    const patterns = idx >= 0 ? patternsOf[idx]! : [];
+    const rule: CompiledRule = { def, patternStart: next, patternEnd: next + patterns.length, triggers: patterns.map(patternTriggers) };
+    for (let p = 0; p < patterns.length; p++) byPattern.push(rule);
+    next += patterns.length;
+    rules.push(rule);
+  }
+  const byId = new Map<string, CompiledRule>();
+  for (const r of rules) for (const name of [r.def.id, ...(r.def.aliases ?? [])]) byId.set(name, r);
+  const hash = createHash('sha256');
+  for (const r of rules) {
+    const d = r.def;
+    hash.update(JSON.stringify([d.id, d.severity, d.tier, d.query ?? '', String(d.check ?? ''), String(d.fix ?? ''), String(d.manifest ?? '')]));
+  }
+  return { rules, byId, query, byPattern, hash: hash.digest('hex').slice(0, 16) };
+}
+
+/** True when `source` may hold a match of `rule` (its triggers are necessary conditions). */
+export function mayMatch(rule: CompiledRule, source: string): boolean {
+  if (rule.triggers.length === 0) return false;
+  return rule.triggers.some((sets) => sets.every((set) => set.some((lit) => source.includes(lit))));
+}
