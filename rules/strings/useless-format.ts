@@ -28,7 +28,7 @@ several arguments. Skipped in \`#![no_std]\` crates.`,
   },
   query: `(macro_invocation
   macro: [(identifier) @name (scoped_identifier name: (identifier) @name)]
-  (token_tree . (string_literal) @fmt)
+  (token_tree . [(string_literal) (raw_string_literal)] @fmt)
   (#eq? @name "format")) @match`,
   check(m, ctx) {
     if (ctx.crate.noStd) return false;

@@ -1,0 +1,3 @@
+import type { RuleDef } from '../../src/engine/rule.js';
+
+export const syncRules: RuleDef[] = [];
