@@ -65,6 +65,8 @@ export interface RuleDef {
   manifest?: (manifest: ManifestInput) => ManifestFinding[];
   /** Marks a fix that is off unless the user opts in with --only (report-only rules with a guided fix). */
   optInFix?: boolean;
+  /** Crates the fix needs, as `cargo add` arguments (e.g. `dashmap@6`); apply adds them. */
+  fixDependencies?: string[];
 }
 
 export interface ManifestInput {
