@@ -1,3 +1,4 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import mutexHashmap from './mutex-hashmap.js';
 
-export const syncRules: RuleDef[] = [];
+export const syncRules: RuleDef[] = [mutexHashmap];

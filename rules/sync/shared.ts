@@ -1,0 +1,141 @@
+// Helpers shared by the sync and async families: which lock a type or call is, lock call chains.
+import type { Node } from 'web-tree-sitter';
+import { normalize, resolvePath, type Resolution } from '../../src/engine/analysis/paths.js';
+import type { FileContext } from '../../src/engine/context.js';
+
+export type LockFlavor = 'std' | 'parking_lot' | 'tokio';
+
+/** The path node of a type: `Mutex<T>` → `Mutex`, `std::sync::Mutex<T>` → `std::sync::Mutex`. */
+export function typeHead(ty: Node): Node | null {
+  if (ty.type === 'generic_type') return ty.childForFieldName('type');
+  if (ty.type === 'type_identifier' || ty.type === 'scoped_type_identifier') return ty;
+  return null;
+}
+
+/** The type arguments of a generic type (named children only). */
+export function typeArgs(ty: Node): Node[] {
+  if (ty.type !== 'generic_type') return [];
+  const args = ty.childForFieldName('type_arguments');
+  return args ? args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'lifetime' && !c.type.endsWith('comment')) : [];
+}
+
+const last = (p: string) => p.slice(p.lastIndexOf(':') + 1);
+
+/** A resolution's crate flavour for lock types. Null when the name is local, unknown or another crate. */
+function flavorOf(r: Resolution): LockFlavor | null {
+  if (r.kind === 'local') return null;
+  const p = normalize(r.path);
+  if (p.startsWith('std::sync::')) return 'std';
+  if (p.startsWith('parking_lot::') || p.startsWith('lock_api::')) return 'parking_lot';
+  if (p.startsWith('tokio::sync::')) return 'tokio';
+  if (r.kind === 'glob' && !p.includes('::')) {
+    // decided by the glob bases in scope: only when exactly one lock crate can provide it
+    const kinds = new Set(r.globs.map((g) => (g === 'std::sync' ? 'std' : g === 'parking_lot' ? 'parking_lot' : g === 'tokio::sync' ? 'tokio' : 'other')));
+    kinds.delete('other');
+    if (kinds.size === 1) return [...kinds][0] as LockFlavor;
+  }
+  return null;
+}
+
+/** `Mutex`/`RwLock` of std, parking_lot or tokio named by `head` (a type path node), or null. */
+export function lockType(ctx: FileContext, head: Node, names: readonly string[] = ['Mutex', 'RwLock']): { name: string; flavor: LockFlavor } | null {
+  const r = resolvePath(ctx, head.text, head);
+  const name = last(r.path);
+  if (!names.includes(name)) return null;
+  const flavor = flavorOf(r);
+  return flavor ? { name, flavor } : null;
+}
+
+/** True when `head` names `HashMap`/`BTreeMap` (std, hashbrown, an alias of one); not a local type. */
+export function mapType(ctx: FileContext, head: Node): 'HashMap' | 'BTreeMap' | null {
+  const r = resolvePath(ctx, head.text, head);
+  if (r.kind === 'local') return null;
+  const name = last(r.path);
+  if (name !== 'HashMap' && name !== 'BTreeMap') return null;
+  const p = normalize(r.path);
+  if (p.includes('::') && !p.startsWith('std::collections::') && !p.startsWith('hashbrown::')) return null;
+  return name;
+}
+
+/** Method name and receiver of a method call `recv.name(args)` (turbofish allowed). */
+export function methodCall(call: Node): { recv: Node; name: string; args: Node; field: Node } | null {
+  if (call.type !== 'call_expression') return null;
+  let f = call.childForFieldName('function');
+  if (f?.type === 'generic_function') f = f.childForFieldName('function');
+  if (!f || f.type !== 'field_expression') return null;
+  const recv = f.childForFieldName('value');
+  const field = f.childForFieldName('field');
+  const args = call.childForFieldName('arguments');
+  if (!recv || !field || !args) return null;
+  return { recv, name: field.text, args, field };
+}
+
+/**
+ * A lock acquisition ending at `node`: `x.lock()`, `x.lock().unwrap()`, `x.write().expect(..)`,
+ * `x.read().await`. Returns the lock call, the locked expression and the full acquisition.
+ */
+export interface LockSite {
+  /** `x.lock()` */
+  call: Node;
+  /** `x` */
+  target: Node;
+  method: 'lock' | 'read' | 'write';
+  /** The outermost node of the acquisition (`x.lock().unwrap()`). */
+  full: Node;
+  unwrapped: boolean;
+  awaited: boolean;
+}
+
+/** Recognises a lock acquisition whose lock call is `call` (`.lock()`/`.read()`/`.write()` with no args). */
+export function lockSiteOf(ctx: FileContext, call: Node): LockSite | null {
+  const mc = methodCall(call);
+  if (!mc || (mc.name !== 'lock' && mc.name !== 'read' && mc.name !== 'write')) return null;
+  if (mc.args.namedChildCount > 0) return null;
+  let full = call;
+  let unwrapped = false;
+  let awaited = false;
+  const p = ctx.parent(call);
+  if (p?.type === 'await_expression') {
+    full = p;
+    awaited = true;
+  } else if (p?.type === 'field_expression') {
+    const outer = ctx.parent(p);
+    const name = p.childForFieldName('field')?.text;
+    if (outer?.type === 'call_expression' && (name === 'unwrap' || name === 'expect')) {
+      full = outer;
+      unwrapped = true;
+    }
+  } else if (p?.type === 'try_expression') {
+    full = p;
+    unwrapped = true;
+  }
+  return { call, target: mc.recv, method: mc.name as LockSite['method'], full, unwrapped, awaited };
+}
+
+/** Text of an expression without whitespace, for comparing lock targets (`self.state`). */
+export function exprKey(n: Node): string {
+  return n.text.replace(/\s+/g, '');
+}
+
+/** `x.lock()` on a receiver that is surely not a lock: stdout/stdin/stderr handles, files. */
+export function obviouslyNotLock(target: Node): boolean {
+  const t = exprKey(target);
+  return /(^|::|\.)(stdout|stderr|stdin)\(\)$/.test(t) || /^(io::)?std(out|err|in)\(\)/.test(t);
+}
+
+/** Inside a loop body (for/while/loop) before reaching the enclosing fn or closure; the loop node. */
+export function loopAround(ctx: FileContext, node: Node): Node | null {
+  let child = node;
+  for (const a of ctx.ancestors(node)) {
+    if (a.type === 'function_item' || a.type === 'closure_expression' || a.type === 'async_block') return null;
+    if (a.type === 'for_expression' || a.type === 'while_expression' || a.type === 'loop_expression') {
+      // only the body repeats: the `for` iterable and a `while` condition's head are evaluated per
+      // iteration too for while, but not the for iterable
+      const body = a.childForFieldName('body');
+      if (body && body.startIndex <= child.startIndex && child.endIndex <= body.endIndex) return a;
+      if (a.type === 'while_expression') return a;
+    }
+    child = a;
+  }
+  return null;
+}
