@@ -1,4 +1,5 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import lighterSyncPrimitive from './lighter-sync-primitive.js';
 import mutexHashmap from './mutex-hashmap.js';
 
-export const syncRules: RuleDef[] = [mutexHashmap];
+export const syncRules: RuleDef[] = [mutexHashmap, lighterSyncPrimitive];
