@@ -84,5 +84,6 @@ function toRule(file: string, item: unknown): RuleDef {
     example: { before: '', after: '' },
     query,
     fix: fixTemplate ? compileTemplate(fixTemplate) : undefined,
+    source: path.relative(process.cwd(), file) || file,
   };
 }

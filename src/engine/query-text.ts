@@ -144,13 +144,17 @@ export function mandatoryCaptures(pattern: string): Set<string> {
         const mand = new Set([...first].filter((c) => g.branches.every((b) => b.mand.has(c))));
         sets = { mand, all: g.branches.reduce((acc, b) => union(acc, b.all), new Set<string>()) };
       }
+      // a quantifier and the node's captures follow the close, in either order
       let u = t + 1;
-      while (u < tokens.length && tokens[u]!.kind === 'capture') {
-        const name = tokens[u++]!.text.slice(1);
-        sets.mand.add(name);
-        sets.all.add(name);
+      let quant = '';
+      while (u < tokens.length && (tokens[u]!.kind === 'capture' || tokens[u]!.kind === 'quant')) {
+        const tk = tokens[u++]!;
+        if (tk.kind === 'quant') quant = tk.text;
+        else {
+          sets.mand.add(tk.text.slice(1));
+          sets.all.add(tk.text.slice(1));
+        }
       }
-      const quant = tokens[u]?.kind === 'quant' ? tokens[u]!.text : '';
       if (quant === '?' || quant === '*') sets.mand = new Set();
       give(stack[stack.length - 1]!, sets);
       t = u - 1;

@@ -30,8 +30,9 @@ export interface RuleSet {
 
 export class RuleLoadError extends RxfixError {}
 
-function fail(def: Pick<RuleDef, 'id'>, what: string): never {
-  throw new RuleLoadError(`rule \`${def.id}\`: ${what}; fix the rule definition or remove it from the configuration`);
+function fail(def: Pick<RuleDef, 'id' | 'source'>, what: string): never {
+  const where = def.source ? `${def.source}: ` : '';
+  throw new RuleLoadError(`error: ${where}rule \`${def.id}\`: ${what}; fix the rule definition or remove it from the configuration`);
 }
 
 /** Capture names a check/fix function asks for with `m.cap('x')`, `m.opt('x')` or `m.all('x')`. */
@@ -85,7 +86,7 @@ export function compileRuleSet(defs: readonly RuleDef[]): RuleSet {
       query = compileQuery(queryRules.map((d) => d.query).join('\n'));
     } catch {
       queryRules.forEach(compileOne); // names the rule at fault
-      throw new RuleLoadError('the combined rule query does not compile; report this as an rxfix bug');
+      throw new RuleLoadError('error: the combined rule query does not compile; report this as an rxfix bug');
     }
     const expected = patternsOf.reduce((n, p) => n + p.length, 0);
     if (query.patternCount() !== expected) {
@@ -99,7 +100,7 @@ export function compileRuleSet(defs: readonly RuleDef[]): RuleSet {
     // web-tree-sitter keeps unknown predicates in `predicates` without applying them: fail closed.
     for (let p = 0; p < query.patternCount(); p++) {
       for (const pred of query.predicates[p] ?? []) {
-        if (!KNOWN_PREDICATES.has(pred.operator)) throw new RuleLoadError(`unknown query predicate \`#${pred.operator}\``);
+        if (!KNOWN_PREDICATES.has(pred.operator)) throw new RuleLoadError(`error: unknown query predicate \`#${pred.operator}\`; fix the rule definition`);
       }
     }
   }

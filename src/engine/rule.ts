@@ -65,6 +65,8 @@ export interface RuleDef {
   manifest?: (manifest: ManifestInput) => ManifestFinding[];
   /** Marks a fix that is off unless the user opts in with --only (report-only rules with a guided fix). */
   optInFix?: boolean;
+  /** Where a user rule was defined (shown in load errors); absent for built-in rules. */
+  source?: string;
   /** Crates the fix needs, as `cargo add` arguments (e.g. `dashmap@6`); apply adds them. */
   fixDependencies?: string[];
 }

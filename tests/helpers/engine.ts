@@ -10,7 +10,7 @@ import { fixSource } from '../../src/fix/fixpoint.js';
 export async function ruleSetOf(ids?: readonly string[], extra: readonly RuleDef[] = []): Promise<RuleSet> {
   await loadRust();
   const all = [...builtinRules, ...extra];
-  return compileRuleSet(ids ? all.filter((r) => ids.includes(r.id)) : all);
+  return compileRuleSet(ids ? all.filter((r) => ids.includes(r.id) || extra.includes(r)) : all);
 }
 
 export function scan(source: string, rules: RuleSet, opts: MatchOptions = {}, path = 'src/lib.rs'): Finding[] {
