@@ -1,5 +1,6 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import vecInitThenPush from './vec-init-then-push.js';
 import vecPushLoopExtend from './vec-push-loop-extend.js';
 import vecPushLoopPrealloc from './vec-push-loop-prealloc.js';
 
-export const collectionsRules: RuleDef[] = [vecPushLoopPrealloc, vecPushLoopExtend];
+export const collectionsRules: RuleDef[] = [vecPushLoopPrealloc, vecPushLoopExtend, vecInitThenPush];
