@@ -139,3 +139,110 @@ export function loopAround(ctx: FileContext, node: Node): Node | null {
   }
   return null;
 }
+
+const WRAPPERS = /(^|::)(Arc|Rc|Box|LazyLock|LazyCell|Lazy|Pin|CachePadded)$/;
+
+/** The lock named by a type after stripping `&`, `Arc`, `Rc`, `Box`, `LazyLock`...; null if none. */
+export function lockOfType(ctx: FileContext, ty: Node | null, names?: readonly string[]): { name: string; flavor: LockFlavor; type: Node } | null {
+  for (let cur = ty, i = 0; cur && i < 6; i++) {
+    if (cur.type === 'reference_type') {
+      cur = cur.childForFieldName('type');
+      continue;
+    }
+    const head = typeHead(cur);
+    if (!head) return null;
+    const lock = lockType(ctx, head, names);
+    if (lock) return { ...lock, type: cur };
+    if (!WRAPPERS.test(head.text.replace(/\s+/g, '')) || typeArgs(cur).length !== 1) return null;
+    cur = typeArgs(cur)[0]!;
+  }
+  return null;
+}
+
+/** The lock an expression creates: `Mutex::new(..)`, `Arc::new(RwLock::new(..))`. */
+function lockOfValue(ctx: FileContext, v: Node | null, at: Node, depth: number): { name: string; flavor: LockFlavor } | null {
+  if (!v || depth > 4) return null;
+  if (v.type === 'call_expression') {
+    const f = v.childForFieldName('function');
+    const args = v.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+    if (f?.type === 'scoped_identifier' && f.childForFieldName('name')?.text === 'new') {
+      const path = f.childForFieldName('path');
+      if (!path) return null;
+      const lock = lockType(ctx, path);
+      if (lock) return lock;
+      if (WRAPPERS.test(path.text.replace(/\s+/g, '')) && args.length === 1) return lockOfValue(ctx, args[0]!, at, depth + 1);
+      return null;
+    }
+    // `Arc::clone(&x)`
+    if (f?.type === 'scoped_identifier' && f.childForFieldName('name')?.text === 'clone' && args.length === 1) {
+      const a = args[0]!.type === 'reference_expression' ? args[0]!.childForFieldName('value') : args[0]!;
+      return a ? lockBinding(ctx, a, at, depth + 1) : null;
+    }
+    // `x.clone()`
+    const mc = methodCall(v);
+    if (mc && mc.name === 'clone' && mc.args.namedChildCount === 0) return lockBinding(ctx, mc.recv, at, depth + 1);
+  }
+  return null;
+}
+
+/**
+ * The lock a place expression surely holds, from declarations in this file: a `let` (typed, or
+ * initialised with `Mutex::new`/`Arc::new(..)`/a clone of a lock), a fn parameter, a static, or a
+ * struct field (`self.f`, `x.f`: every field named `f` in the file is a lock). Null when unknown.
+ */
+export function lockBinding(ctx: FileContext, target: Node, at: Node, depth = 0): { name: string; flavor: LockFlavor } | null {
+  if (depth > 4) return null;
+  if (target.type === 'field_expression') {
+    const field = target.childForFieldName('field')?.text;
+    if (!field) return null;
+    let found: { name: string; flavor: LockFlavor } | null = null;
+    for (const fd of ctx.tree.rootNode.descendantsOfType('field_declaration')) {
+      if (!fd || fd.childForFieldName('name')?.text !== field) continue;
+      const lock = lockOfType(ctx, fd.childForFieldName('type'));
+      if (!lock) return null;
+      found = { name: lock.name, flavor: lock.flavor };
+    }
+    return found;
+  }
+  if (target.type !== 'identifier') return null;
+  const name = target.text;
+  for (const a of ctx.ancestors(at)) {
+    if (a.type === 'block') {
+      let best: Node | null = null;
+      for (const c of a.namedChildren) {
+        if (!c || c.startIndex >= at.startIndex) break;
+        if (c.type === 'let_declaration' && c.childForFieldName('pattern')?.text === name) best = c;
+      }
+      if (best) {
+        const ty = best.childForFieldName('type');
+        const lock = ty ? lockOfType(ctx, ty) : lockOfValue(ctx, best.childForFieldName('value'), best, depth);
+        return lock ? { name: lock.name, flavor: lock.flavor } : null;
+      }
+    }
+    if (a.type === 'closure_expression') {
+      const params = a.childForFieldName('parameters');
+      for (const p of params?.namedChildren ?? []) {
+        if (!p) continue;
+        if ((p.type === 'parameter' ? p.childForFieldName('pattern')?.text : p.text) === name) {
+          const lock = p.type === 'parameter' ? lockOfType(ctx, p.childForFieldName('type')) : null;
+          return lock ? { name: lock.name, flavor: lock.flavor } : null;
+        }
+      }
+    }
+    if (a.type === 'function_item') {
+      for (const p of a.childForFieldName('parameters')?.namedChildren ?? []) {
+        if (p?.type === 'parameter' && p.childForFieldName('pattern')?.text === name) {
+          const lock = lockOfType(ctx, p.childForFieldName('type'));
+          return lock ? { name: lock.name, flavor: lock.flavor } : null;
+        }
+      }
+      break;
+    }
+  }
+  for (const st of ctx.tree.rootNode.descendantsOfType('static_item')) {
+    if (st?.childForFieldName('name')?.text !== name) continue;
+    const lock = lockOfType(ctx, st.childForFieldName('type'));
+    return lock ? { name: lock.name, flavor: lock.flavor } : null;
+  }
+  return null;
+}
