@@ -33,7 +33,20 @@ export class FileContext {
   expansionOf(node: Node): Expansion | undefined {
     const level = this.levelOfTree.get(node.tree);
     if (!level) return undefined;
-    return level.expansions.find((e) => node.startIndex >= e.interiorStart && node.endIndex <= e.interiorEnd);
+    // expansions of one level do not overlap: binary search by start
+    const list = level.expansions;
+    let lo = 0;
+    let hi = list.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.interiorStart <= node.startIndex) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const e = best >= 0 ? list[best]! : undefined;
+    return e && node.endIndex <= e.interiorEnd ? e : undefined;
   }
 
   /** True when `node` sits inside the arguments of an expanded macro (println!, vec!, ...). */

@@ -58,7 +58,7 @@ function collectInvocations(root: Node, level: number, shadowed: Set<string>, ac
     if (!tt || tt.endIndex - tt.startIndex < 2) continue;
     out.push({ level, invocation: inv, name, interiorStart: tt.startIndex + 1, interiorEnd: tt.endIndex - 1 });
   }
-  return out;
+  return out.sort((a, b) => a.interiorStart - b.interiorStart);
 }
 
 /** The shadow source for one level: same length as `source` (plus at most one trailing `;`). */
