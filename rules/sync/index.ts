@@ -2,5 +2,6 @@ import type { RuleDef } from '../../src/engine/rule.js';
 import lighterSyncPrimitive from './lighter-sync-primitive.js';
 import lockInLoop from './lock-in-loop.js';
 import mutexHashmap from './mutex-hashmap.js';
+import rcRefcellInLoop from './rc-refcell-in-loop.js';
 
-export const syncRules: RuleDef[] = [mutexHashmap, lighterSyncPrimitive, lockInLoop];
+export const syncRules: RuleDef[] = [mutexHashmap, lighterSyncPrimitive, lockInLoop, rcRefcellInLoop];

@@ -185,6 +185,52 @@ function lockOfValue(ctx: FileContext, v: Node | null, at: Node, depth: number):
   return null;
 }
 
+/** Where a place expression is declared in this file: its type and/or initial value. */
+export type Declaration =
+  | { kind: 'let'; type: Node | null; value: Node | null; node: Node }
+  | { kind: 'param' | 'static'; type: Node | null; value: null; node: Node }
+  | { kind: 'field'; types: Node[]; node: null };
+
+/** The nearest declaration of an identifier (let, closure or fn parameter, static) or the fields of `x.f`. */
+export function declarationOf(ctx: FileContext, target: Node, at: Node): Declaration | null {
+  if (target.type === 'field_expression') {
+    const field = target.childForFieldName('field')?.text;
+    if (!field) return null;
+    const types: Node[] = [];
+    for (const fd of ctx.tree.rootNode.descendantsOfType('field_declaration')) {
+      if (fd?.childForFieldName('name')?.text !== field) continue;
+      const t = fd.childForFieldName('type');
+      if (t) types.push(t);
+    }
+    return types.length ? { kind: 'field', types, node: null } : null;
+  }
+  if (target.type !== 'identifier') return null;
+  const name = target.text;
+  const patName = (p: Node | null) => (p?.type === 'mut_pattern' ? p.namedChildren[0]?.text : p?.text);
+  for (const a of ctx.ancestors(at)) {
+    if (a.type === 'block') {
+      let best: Node | null = null;
+      for (const c of a.namedChildren) {
+        if (!c || c.startIndex >= at.startIndex) break;
+        if (c.type === 'let_declaration' && patName(c.childForFieldName('pattern')) === name) best = c;
+      }
+      if (best) return { kind: 'let', type: best.childForFieldName('type'), value: best.childForFieldName('value'), node: best };
+    }
+    if (a.type === 'closure_expression' || a.type === 'function_item') {
+      for (const p of a.childForFieldName('parameters')?.namedChildren ?? []) {
+        if (!p) continue;
+        const pn = p.type === 'parameter' ? patName(p.childForFieldName('pattern')) : p.text;
+        if (pn === name) return { kind: 'param', type: p.type === 'parameter' ? p.childForFieldName('type') : null, value: null, node: p };
+      }
+      if (a.type === 'function_item') break;
+    }
+  }
+  for (const st of ctx.tree.rootNode.descendantsOfType('static_item')) {
+    if (st?.childForFieldName('name')?.text === name) return { kind: 'static', type: st.childForFieldName('type'), value: null, node: st };
+  }
+  return null;
+}
+
 /**
  * The lock a place expression surely holds, from declarations in this file: a `let` (typed, or
  * initialised with `Mutex::new`/`Arc::new(..)`/a clone of a lock), a fn parameter, a static, or a
@@ -192,57 +238,17 @@ function lockOfValue(ctx: FileContext, v: Node | null, at: Node, depth: number):
  */
 export function lockBinding(ctx: FileContext, target: Node, at: Node, depth = 0): { name: string; flavor: LockFlavor } | null {
   if (depth > 4) return null;
-  if (target.type === 'field_expression') {
-    const field = target.childForFieldName('field')?.text;
-    if (!field) return null;
+  const d = declarationOf(ctx, target, at);
+  if (!d) return null;
+  if (d.kind === 'field') {
     let found: { name: string; flavor: LockFlavor } | null = null;
-    for (const fd of ctx.tree.rootNode.descendantsOfType('field_declaration')) {
-      if (!fd || fd.childForFieldName('name')?.text !== field) continue;
-      const lock = lockOfType(ctx, fd.childForFieldName('type'));
+    for (const t of d.types) {
+      const lock = lockOfType(ctx, t);
       if (!lock) return null;
       found = { name: lock.name, flavor: lock.flavor };
     }
     return found;
   }
-  if (target.type !== 'identifier') return null;
-  const name = target.text;
-  for (const a of ctx.ancestors(at)) {
-    if (a.type === 'block') {
-      let best: Node | null = null;
-      for (const c of a.namedChildren) {
-        if (!c || c.startIndex >= at.startIndex) break;
-        if (c.type === 'let_declaration' && c.childForFieldName('pattern')?.text === name) best = c;
-      }
-      if (best) {
-        const ty = best.childForFieldName('type');
-        const lock = ty ? lockOfType(ctx, ty) : lockOfValue(ctx, best.childForFieldName('value'), best, depth);
-        return lock ? { name: lock.name, flavor: lock.flavor } : null;
-      }
-    }
-    if (a.type === 'closure_expression') {
-      const params = a.childForFieldName('parameters');
-      for (const p of params?.namedChildren ?? []) {
-        if (!p) continue;
-        if ((p.type === 'parameter' ? p.childForFieldName('pattern')?.text : p.text) === name) {
-          const lock = p.type === 'parameter' ? lockOfType(ctx, p.childForFieldName('type')) : null;
-          return lock ? { name: lock.name, flavor: lock.flavor } : null;
-        }
-      }
-    }
-    if (a.type === 'function_item') {
-      for (const p of a.childForFieldName('parameters')?.namedChildren ?? []) {
-        if (p?.type === 'parameter' && p.childForFieldName('pattern')?.text === name) {
-          const lock = lockOfType(ctx, p.childForFieldName('type'));
-          return lock ? { name: lock.name, flavor: lock.flavor } : null;
-        }
-      }
-      break;
-    }
-  }
-  for (const st of ctx.tree.rootNode.descendantsOfType('static_item')) {
-    if (st?.childForFieldName('name')?.text !== name) continue;
-    const lock = lockOfType(ctx, st.childForFieldName('type'));
-    return lock ? { name: lock.name, flavor: lock.flavor } : null;
-  }
-  return null;
+  const lock = d.type ? lockOfType(ctx, d.type) : d.kind === 'let' ? lockOfValue(ctx, d.value, d.node, depth) : null;
+  return lock ? { name: lock.name, flavor: lock.flavor } : null;
 }
