@@ -1,4 +1,6 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import formatPushString from './format-push-string.js';
+import singleCharPattern from './single-char-pattern.js';
 import uselessFormat from './useless-format.js';
 
-export const stringsRules: RuleDef[] = [uselessFormat];
+export const stringsRules: RuleDef[] = [uselessFormat, singleCharPattern, formatPushString];

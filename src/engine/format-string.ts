@@ -92,7 +92,7 @@ export function singleCharLiteral(content: string, raw: boolean): string | null 
   if (content === '\\"') return `'"'`;
   if (/^\\([nrt0\\']|x[0-7][0-9a-fA-F]|u\{[0-9a-fA-F]{1,6}\})$/.test(content)) return `'${content}'`;
   const chars = [...content];
-  if (chars.length === 1 && chars[0] !== '\\' && chars[0] !== '\n' && chars[0] !== '\r') {
+  if (chars.length === 1 && chars[0] !== '\\' && chars[0] !== '\n' && chars[0] !== '\r' && chars[0] !== '\t') {
     // A lone combining mark or variation selector is part of a grapheme the user sees as one.
     if (/\p{M}/u.test(chars[0]!)) return null;
     return `'${chars[0]}'`;
