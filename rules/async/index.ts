@@ -1,3 +1,4 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import spawnInLoop from './spawn-in-loop.js';
 
-export const asyncRules: RuleDef[] = [];
+export const asyncRules: RuleDef[] = [spawnInLoop];
