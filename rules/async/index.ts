@@ -1,4 +1,5 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import sequentialAwait from './sequential-await.js';
 import spawnInLoop from './spawn-in-loop.js';
 
-export const asyncRules: RuleDef[] = [spawnInLoop];
+export const asyncRules: RuleDef[] = [spawnInLoop, sequentialAwait];
