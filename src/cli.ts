@@ -4,6 +4,7 @@ import { builtinRules } from '../rules/index.js';
 import { resolveConfig } from './commands/setup.js';
 import { explain, rulesJson, rulesTable } from './commands/rules.js';
 import { runScan, type CommandResult, type FailOn } from './commands/scan.js';
+import { runApply } from './commands/apply.js';
 import { loadUserRules } from './config/user-rules.js';
 import { EXIT, RxfixError } from './errors.js';
 import { writeFileAtomic } from './io.js';
@@ -63,6 +64,50 @@ export async function main(argv: string[], io: Io): Promise<number> {
           reportUnusedIgnores: o.reportUnusedIgnores,
         },
         style,
+      );
+      exitCode = emit(io, r);
+    });
+
+  program
+    .command('apply')
+    .description('apply safe fixes; with --verify also verify-tier fixes, kept only when cargo check and cargo test agree')
+    .argument('[path]', 'file or folder to fix (default: the current folder)')
+    .option('--only <ids>', 'fix only these rules (comma-separated, repeatable)', collect, [])
+    .option('--skip <ids>', 'skip these rules (comma-separated, repeatable)', collect, [])
+    .option('--dry-run', 'print the unified diff, write nothing')
+    .option('--diff', 'print the unified diff, write nothing')
+    .option('--verify', 'also try verify-tier fixes in a scratch copy; keep those cargo check and cargo test accept')
+    .option('--allow-dirty', 'run even when git shows uncommitted changes')
+    .option('--features <list>', 'cargo features for the verify build (default: --all-features; repeatable)', collect, [])
+    .option('--all-features', 'verify with every feature enabled (the default unless --features)')
+    .option('--keep-unverified', 'keep fixes in code the verify build did not compile')
+    .option('--report <file>', 'write the JSON report to a file')
+    .option('--out <dir>', 'journal folder: events.jsonl, summary.json, final.patch (default rxfix.out/)')
+    .option('--timeout <secs>', 'test timeout in seconds (default: max(30, 5 × the baseline test time))', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new RxfixError(`error: --timeout ${v}: expected a positive number of seconds`);
+      return n;
+    })
+    .option('-c, --config <file>', 'use this rxfix.toml instead of searching for one')
+    .option('--no-config', 'ignore rxfix.toml files')
+    .action(async (p: string | undefined, o) => {
+      const r = await runApply(
+        {
+          path: p,
+          only: o.only,
+          skip: o.skip,
+          dryRun: o.dryRun,
+          diff: o.diff,
+          verify: o.verify,
+          allowDirty: o.allowDirty,
+          features: o.allFeatures ? [] : o.features,
+          keepUnverified: o.keepUnverified,
+          report: o.report,
+          out: o.out,
+          timeout: o.timeout,
+          config: o.config,
+        },
+        { style, isTty: io.isTty, env: io.env, progress: io.stderr },
       );
       exitCode = emit(io, r);
     });

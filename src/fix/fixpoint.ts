@@ -29,6 +29,8 @@ export interface FixResult {
   output: string;
   applied: AppliedFix[];
   rejected: RejectedFix[];
+  /** Fixable findings of the last pass left out because they overlap a picked one (none when passes ran out of work). */
+  deferred: RejectedFix[];
   passes: number;
 }
 
@@ -54,6 +56,8 @@ export interface FixOptions {
   match: MatchOptions;
   /** Only findings this accepts are fixed (in every pass); others are left alone. */
   allow?: (f: Finding) => boolean;
+  /** Pass cap (default MAX_PASSES); `apply --verify` takes candidates from one pass. */
+  maxPasses?: number;
 }
 
 export function findingKey(f: Pick<Finding, 'ruleId' | 'path' | 'start' | 'end'>): string {
@@ -68,14 +72,18 @@ export function fixSource(path: string, source: string, rules: RuleSet, opts: Fi
   const rejected: RejectedFix[] = [];
   let current = source;
   let passes = 0;
+  let deferred: RejectedFix[] = [];
+  const maxPasses = opts.maxPasses ?? MAX_PASSES;
   const toOriginal = (index: number) => history.reduceRight((i, edits) => mapBack(i, edits), index);
   const lineOf = (f: Finding) => original.position(toOriginal(f.start)).line;
 
-  while (passes < MAX_PASSES) {
+  while (passes < maxPasses) {
     const { findings } = matchSource(path, current, rules, opts.match);
     const candidates = findings.filter((f) => f.edits && opts.tiers.has(f.tier) && (!opts.allow || opts.allow(f)));
     if (candidates.length === 0) break;
-    const { picked } = pickNonOverlapping(candidates);
+    const pick = pickNonOverlapping(candidates);
+    const picked = pick.picked;
+    deferred = pick.deferred.map((f) => ({ finding: f, originalLine: lineOf(f), reason: 'overlap' as const }));
     const before = countSyntaxErrors(current);
     let chosen = picked;
     let next = applyEdits(current, chosen.flatMap((f) => f.edits!));
@@ -103,5 +111,5 @@ export function fixSource(path: string, source: string, rules: RuleSet, opts: Fi
     seen.add(next);
     current = next;
   }
-  return { output: current, applied, rejected, passes };
+  return { output: current, applied, rejected, deferred: passes < maxPasses ? [] : deferred, passes };
 }
