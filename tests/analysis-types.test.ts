@@ -73,6 +73,8 @@ fn f(a: u32, b: &str, (c, d): (u8, u8), e: impl Fn()) {
   it('sees user types named like primitives', () => {
     expect(primitiveShadowed(ctxOf('struct u8; fn f() {}'), 'u8')).toBe(true);
     expect(primitiveShadowed(ctx, 'u8')).toBe(false);
+    expect(primitiveShadowed(ctxOf('use big::Num as u64; fn f() {}'), 'u64')).toBe(true);
+    expect(primitiveShadowed(ctxOf('use std::io; fn f(x: i32) -> u8 { x as u8 }'), 'u8')).toBe(false);
   });
 });
 

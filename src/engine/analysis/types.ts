@@ -147,9 +147,9 @@ export function isStringType(type: string, allowRef = true): boolean {
   return t === 'String' || t === 'std::string::String' || t === 'alloc::string::String';
 }
 
-/** True when the file declares a type named like a primitive (`struct u8;`, `type char = ...`). */
+/** True when the file declares or imports a type named like a primitive (`struct u8;`, `type char = ...`, `use x::Y as u8`). */
 export function primitiveShadowed(ctx: FileContext, name: string): boolean {
-  return new RegExp(`\\b(struct|enum|union|type|trait)\\s+${name}\\b`).test(ctx.source);
+  return new RegExp(`\\b(struct|enum|union|type|trait)\\s+${name}\\b|\\buse\\b[^;]*\\bas\\s+${name}\\b`).test(ctx.source);
 }
 
 export interface TypeHint {

@@ -1,0 +1,137 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule } from '../../src/engine/rule.js';
+import type { FileContext } from '../../src/engine/context.js';
+import {
+  crossesLoopOrClosure, patternBinding, resolveBinding, sameNode, toRealNode, usesOf, type Binding,
+} from '../../src/engine/analysis/uses.js';
+import { isPrimitiveCopyTypeText, literalKind } from '../../src/engine/analysis/types.js';
+
+/**
+ * Types and initializers whose drop has effects someone may wait for (patterns.md A1): moving the
+ * value earlier moves that drop earlier. Guards, channel senders, files and writers, spans, tasks.
+ */
+const DROP_SENSITIVE = /\b(Sender|SyncSender|UnboundedSender|\w*Guard|Ref|RefMut|File|BufWriter|LineWriter|Span|Entered|EnteredSpan|Child|TempDir|NamedTempFile|TempPath|JoinHandle|\w*Permit|Lock|Drain|Transaction|Connection|Socket|TcpStream|Stdout|Stderr|Token)\b|\.(lock|read|write|try_lock|borrow|borrow_mut|enter|entered|acquire\w*|spawn)\s*\(|\b(channel|sync_channel|unbounded|bounded)\s*(::\s*<[^>]*>\s*)?\(|span!|_span!/;
+
+function dot(recv: Node): Node | null {
+  return recv.parent?.children.find((c) => c?.type === '.') ?? null;
+}
+
+/** The statement (direct child of a block) holding `n`, crossing macro arguments. */
+function statementOf(ctx: FileContext, n: Node): Node | null {
+  let child = toRealNode(ctx, n);
+  for (let p = child.parent; p; child = p, p = p.parent) {
+    if (p.type === 'block') return child;
+    if (p.type === 'function_item' || p.type === 'closure_expression') return null;
+  }
+  return null;
+}
+
+/** The binding behind `x` in `x.clone()` if the rule may consider it at all. */
+function candidateBinding(ctx: FileContext, recv: Node): Binding | null {
+  const b = resolveBinding(ctx, recv);
+  if (!b || !b.simple || b.byRef) return null;
+  if (b.kind !== 'let' && b.kind !== 'param') return null;
+  const typeText = b.type ? ctx.text(b.type) : '';
+  if (/^\s*&/.test(typeText) || isPrimitiveCopyTypeText(typeText)) return null; // a reference or a Copy value
+  if (b.kind === 'param' && !b.type) return null;
+  if (b.kind === 'let') {
+    if (!b.value) return null; // `let x;` initialized later
+    if (b.value.type === 'reference_expression' || literalKind(b.value)) return null;
+  }
+  if (DROP_SENSITIVE.test(typeText) || (b.value && DROP_SENSITIVE.test(ctx.text(b.value)))) return null;
+  return b;
+}
+
+/** A plain `x = ..` assignment target: a write, not a read of the moved value. */
+function isAssignTarget(n: Node): boolean {
+  const p = n.parent;
+  return !!p && p.type === 'assignment_expression' && sameNode(p.childForFieldName('left'), n);
+}
+
+/**
+ * A borrow of `x` taken before the clone that is still alive after it: an earlier `let` whose
+ * initializer mentions `x` and whose bindings are used after the clone (`let r = &x;`,
+ * `let it = x.iter();`, `let c = || x.len();`). Moving `x` would then not compile.
+ */
+function borrowedByEarlierLet(ctx: FileContext, b: Binding, at: Node): boolean {
+  const earlier = usesOf(ctx, b, b.ident.endIndex, at.startIndex);
+  for (const u of earlier) {
+    for (let p = u.node.parent; p && p.startIndex >= b.scope.startIndex; p = p.parent) {
+      if (p.type !== 'let_declaration') continue;
+      const pat = p.childForFieldName('pattern');
+      if (!pat) break;
+      const names = pat.descendantsOfType(['identifier', 'shorthand_field_identifier']).filter((n): n is Node => !!n);
+      for (const n of names) {
+        const nb = resolveBinding(ctx, n);
+        if (nb && patternBinding(pat, n.text) && usesOf(ctx, nb, at.endIndex).length > 0) return true;
+      }
+      break;
+    }
+  }
+  return false;
+}
+
+export function redundantClonePlan(ctx: FileContext, recv: Node, args: Node): Binding | null {
+  if (args.namedChildCount > 0) return null;
+  const b = candidateBinding(ctx, recv);
+  if (!b) return null;
+  const real = toRealNode(ctx, recv);
+  if (crossesLoopOrClosure(ctx, real, b)) return null;
+  const later = usesOf(ctx, b, real.endIndex).filter((u) => !sameNode(u.node, real) && !isAssignTarget(u.node));
+  if (later.length > 0) return null;
+  // another mention in the same statement (`f(&x, x.clone())`) is still borrowed during the call
+  const stmt = statementOf(ctx, recv);
+  if (!stmt) return null;
+  if (usesOf(ctx, b, stmt.startIndex, stmt.endIndex).some((u) => !sameNode(u.node, real))) return null;
+  if (borrowedByEarlierLet(ctx, b, real)) return null;
+  return b;
+}
+
+export default defineRule({
+  id: 'redundant-clone',
+  family: 'alloc',
+  severity: 'warning',
+  tier: 'verify',
+  clippy: 'clippy::redundant_clone',
+  message: 'the value is cloned but never used again: it could be moved',
+  help: 'drop `.clone()` and move the value; this moves its drop earlier (matters for guards, senders, files)',
+  docs: `\`x.clone()\` where \`x\` is a local (a \`let\` or a by-value parameter) that is never read again
+copies the whole value (a heap allocation plus a deep copy for String, Vec, HashMap...) and then
+drops the original at the end of the scope. Moving \`x\` instead is free.
+
+Matches a zero-argument \`.clone()\` on a plain local identifier when the use analysis
+(\`src/engine/analysis/uses.ts\`) finds no later read: no later expression, no identifier in a later
+macro token tree (\`dbg!(x)\`, \`println!("{}", x)\`), no inline format capture (\`"{x}"\`), no capture by
+a closure; shadowing \`let x\` ends the search. Never when the clone sits in a loop or closure
+that the declaration is outside of (the textually last use runs again), when \`x\` is mentioned
+elsewhere in the same statement, or is still borrowed by an earlier \`let\` used after the clone.
+
+When it is not slow: \`Rc\`/\`Arc\` (a reference-count bump; \`Rc::clone(&x)\` is never a finding) and
+small Copy-like values (primitives are skipped: that is clone-on-copy).
+
+Fix: delete \`.clone()\` (comments between the tokens survive). Tier verify: moving changes *when*
+\`x\` drops, and for a reference-typed \`x\` (\`let x = map.get(k).unwrap()\`) \`x.clone()\` was a \`T\` while
+\`x\` is a \`&T\`: cargo check rejects most of those. Skipped for references, Copy primitives, \`let x;\`,
+destructured or \`ref\` bindings, and drop-sensitive types or initializers (guards, \`Sender\`, \`File\`,
+writers, spans, \`JoinHandle\`, \`.lock()\`, \`channel()\`...).`,
+  example: {
+    before: 'let server = Server::new(cfg.clone());   // cfg is not used again',
+    after: 'let server = Server::new(cfg);',
+  },
+  query: `(call_expression
+  function: (field_expression value: (identifier) @recv field: (field_identifier) @method)
+  arguments: (arguments) @args
+  (#eq? @method "clone")) @match`,
+  check(m, ctx) {
+    if (!redundantClonePlan(ctx, m.cap('recv'), m.cap('args'))) return false;
+    return { message: `\`${m.cap('recv').text}\` is cloned but never used again: it could be moved` };
+  },
+  fix(m) {
+    const d = dot(m.cap('recv'));
+    if (!d) return null;
+    return [
+      { start: d.startIndex, end: m.cap('method').endIndex, text: '' },
+      { start: m.cap('args').startIndex, end: m.cap('args').endIndex, text: '' },
+    ];
+  },
+});
