@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  expansion,
   holmReject,
   judgeCount,
   judgeTime,
@@ -98,7 +99,7 @@ describe('Holm correction', () => {
   it('a borderline p-value passes alone and fails among 31 benchmarks', () => {
     // The same 3 % slowdown judged alone and among 30 unrelated benchmarks.
     const b6 = [1000, 1004, 998, 1002, 996, 1001];
-    const c6 = [1040, 1023, 1048, 1037, 1018, 1031];
+    const c6 = [1044, 1029, 1050, 1040, 1027, 1035];
     const alone = judgeTime([{ name: 'a', baseline: b6, candidate: c6 }]);
     expect(alone[0]!.verdict).toBe('slower');
     const many = judgeTime([
@@ -125,5 +126,13 @@ describe('exact verdicts for deterministic counts', () => {
     expect(v.verdict).toBe('no-change');
     expect(judgeCount(1000, 1010, 1004).verdict).toBe('slower');
     expect(judgeCount(1000, 1000, 1000).deterministic).toBe(true);
+  });
+});
+
+describe('small-sample widening', () => {
+  it('widens 6-round intervals by about 1.44 and fades with more rounds', () => {
+    expect(expansion(6)).toBeCloseTo(1.437, 3);
+    expect(expansion(30)).toBeLessThan(1.1);
+    expect(expansion(1)).toBe(1);
   });
 });

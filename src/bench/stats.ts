@@ -7,6 +7,11 @@
 //   round keeps its A and its B together, so slow phases of a noisy machine cancel), recompute the
 //   ratio of medians, take the 2.5th and 97.5th percentiles. The PRNG is seeded from the benchmark
 //   name, so the same samples always give the same interval.
+// - With 6–10 rounds a plain percentile bootstrap is too narrow (it ignores that the spread itself
+//   is estimated from few rounds). The resampled log-ratios are therefore widened around the
+//   estimate by sqrt(n/(n−1))·t(n−1, 0.975)/z(0.975) (Hesterberg's expanded percentile interval):
+//   ×1.44 for 6 rounds, → 1 as rounds grow. A/A runs on a noisy 2-core machine showed per-process
+//   offsets of ±6 % on a 140 ns bench that the narrow interval would have called a change.
 // - A benchmark is faster/slower only when the whole interval lies beyond the noise threshold
 //   (default 2 %) and, across benchmarks, when its bootstrap p-value survives Holm's step-down
 //   correction at α = 0.05. Everything else is no-change.
@@ -112,7 +117,9 @@ export function pairedEstimate(input: PairedInput, opts: PairedOptions = {}): Pa
   const ratio = after / before;
   const rand = mulberry32(opts.seed ?? seedOf(name));
   const n = a.length;
-  const ratios = new Float64Array(B);
+  const logRatio = Math.log(ratio);
+  const widen = expansion(n);
+  const logs = new Float64Array(B);
   const ra = new Array<number>(n);
   const rb = new Array<number>(n);
   let withinOrBelow = 0; // resampled ratios ≤ 1 + t: evidence against "slower"
@@ -123,19 +130,29 @@ export function pairedEstimate(input: PairedInput, opts: PairedOptions = {}): Pa
       ra[i] = a[j]!;
       rb[i] = b[j]!;
     }
-    const r = median(rb) / median(ra);
-    ratios[k] = r;
-    if (r <= 1 + t) withinOrBelow++;
-    if (r >= 1 - t) withinOrAbove++;
+    const l = logRatio + (Math.log(median(rb) / median(ra)) - logRatio) * widen;
+    logs[k] = l;
+    if (l <= Math.log(1 + t)) withinOrBelow++;
+    if (l >= Math.log(1 - t)) withinOrAbove++;
   }
-  const sorted = Array.from(ratios).sort((x, y) => x - y);
-  const lo = (quantileSorted(sorted, 0.025) - 1) * 100;
-  const hi = (quantileSorted(sorted, 0.975) - 1) * 100;
+  const sorted = Array.from(logs).sort((x, y) => x - y);
+  const lo = (Math.exp(quantileSorted(sorted, 0.025)) - 1) * 100;
+  const hi = (Math.exp(quantileSorted(sorted, 0.975)) - 1) * 100;
   const direction: PairedEstimate['direction'] = ratio > 1 + t ? 'slower' : ratio < 1 - t ? 'faster' : 'none';
   // One-sided bootstrap p-value in the observed direction, doubled for the two possible directions.
   const tail = direction === 'slower' ? withinOrBelow : direction === 'faster' ? withinOrAbove : B;
   const pValue = Math.min(1, (2 * (tail + 1)) / (B + 1));
   return { name, before, after, changePct: (ratio - 1) * 100, ci95: [lo, hi], pValue, direction, rounds: n };
+}
+
+// Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom.
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** Small-sample widening of a bootstrap interval: sqrt(n/(n−1)) · t(n−1) / z. */
+export function expansion(n: number): number {
+  if (n < 2) return 1;
+  const t = T975[n - 2] ?? 1.96;
+  return Math.sqrt(n / (n - 1)) * (t / 1.96);
 }
 
 /** Holm's step-down correction: which hypotheses are rejected at family-wise level alpha. */

@@ -1,0 +1,410 @@
+// Measuring two states of a crate: build each side once, run time rounds interleaved (AB, BA, AB…),
+// run the valgrind metrics (baseline, candidate, baseline again), judge every benchmark.
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT, RxfixError } from '../errors.js';
+import { criterionArgs, readCriterionDir, type CriterionRunOptions } from './adapters/criterion.js';
+import { parseDivan } from './adapters/divan.js';
+import { parseLibtest } from './adapters/libtest.js';
+import { ParseError, parsePlain } from './adapters/plain.js';
+import { parseCachegrind, parseCallgrindInstructions, parseDhat, valgrindArgs, type ValgrindTool } from './adapters/valgrind.js';
+import { buildBenches, discoverBenches, lastLine, targetKey } from './discover.js';
+import { panicLine, runProcess, which, type ProcResult } from './exec.js';
+import { judgeCount, judgeTime, median, percentiles, type PairedInput } from './stats.js';
+import { METRICS, VALGRIND_METRICS, type BenchResult, type BenchRow, type BenchTarget, type Metric, type TimeSamples } from './types.js';
+
+export interface Side {
+  label: 'baseline' | 'candidate';
+  /** Folder of the crate (or workspace) on this side. */
+  dir: string;
+  /** Its own CARGO_TARGET_DIR, kept between runs. */
+  targetDir: string;
+}
+
+export interface MeasureOptions {
+  metrics: Metric[];
+  rounds: number;
+  thresholdPct: number;
+  benchTimeoutMs: number;
+  buildTimeoutMs?: number;
+  env: NodeJS.ProcessEnv;
+  /** Where criterion homes and valgrind outputs go. */
+  scratch: string;
+  criterion?: CriterionRunOptions;
+  progress?: (msg: string) => void;
+}
+
+export const MIN_ROUNDS = 6;
+
+export function parseMetrics(spec: string | undefined, valgrindPresent: boolean): Metric[] {
+  if (!spec) return [valgrindPresent ? 'instructions' : 'time'];
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(METRICS as readonly string[]).includes(n)) throw new RxfixError(`error: unknown metric \`${n}\`; valid metrics: ${METRICS.join(', ')}`);
+  }
+  if (names.length === 0) throw new RxfixError(`error: --metric needs at least one of: ${METRICS.join(', ')}`);
+  return [...new Set(names)] as Metric[];
+}
+
+export function requireValgrind(metrics: readonly Metric[], env: NodeJS.ProcessEnv): string | null {
+  const needs = metrics.filter((m) => VALGRIND_METRICS.includes(m));
+  if (needs.length === 0) return null;
+  const vg = which('valgrind', env['PATH']);
+  if (!vg) {
+    throw new RxfixError(
+      `error: --metric ${needs.join(',')} needs valgrind, which is not on PATH; install it (e.g. \`apt-get install valgrind\` or \`dnf install valgrind\`) or use --metric time`,
+    );
+  }
+  return vg;
+}
+
+/** A bench target as both sides know it. */
+interface Pair {
+  key: string;
+  target: BenchTarget;
+  exe: { baseline: string; candidate: string };
+  /** Row-name prefix: empty when the crate has one bench target. */
+  prefix: string;
+  /** The package folder relative to the side's folder (benches run there, as under cargo bench). */
+  packageRel: string;
+}
+
+class BenchFailure extends Error {}
+
+export async function measure(baseline: Side, candidate: Side, o: MeasureOptions): Promise<BenchResult> {
+  const progress = o.progress ?? (() => {});
+  const result: BenchResult = { rows: [], metrics: o.metrics, rounds: o.rounds, thresholdPct: o.thresholdPct, notes: [] };
+  if (o.rounds < MIN_ROUNDS) throw new RxfixError(`error: --rounds ${o.rounds}: at least ${MIN_ROUNDS} rounds are needed for a paired comparison`);
+  const valgrind = requireValgrind(o.metrics, o.env);
+
+  const [ta, tb] = await Promise.all([discoverBenches(baseline.dir, o.env), discoverBenches(candidate.dir, o.env)]);
+  if (ta.length === 0 && tb.length === 0) {
+    result.notes.push(`rxfix: no benches in ${candidate.dir} (no [[bench]] targets or benches/ files); nothing to compare`);
+    return result;
+  }
+  const buildMs = o.buildTimeoutMs ?? 30 * 60_000;
+  progress(`building baseline benches (${baseline.dir})`);
+  const exeA = await buildBenches(baseline.dir, baseline.targetDir, o.env, 'baseline', buildMs);
+  // Seed the candidate's target dir with the baseline's: dependencies are reused, the crate rebuilds.
+  if (!existsSync(candidate.targetDir) && existsSync(baseline.targetDir)) {
+    progress('seeding the candidate target dir from the baseline build');
+    cpSync(baseline.targetDir, candidate.targetDir, { recursive: true, preserveTimestamps: true } as Parameters<typeof cpSync>[2]);
+  }
+  progress(`building candidate benches (${candidate.dir})`);
+  const exeB = await buildBenches(candidate.dir, candidate.targetDir, o.env, 'candidate', buildMs);
+
+  const keysB = new Map(tb.map((t) => [targetKey(candidate.dir, t.manifestPath, t.name), t]));
+  const pairs: Pair[] = [];
+  for (const t of ta) {
+    const key = targetKey(baseline.dir, t.manifestPath, t.name);
+    const a = exeA.get(key);
+    const b = exeB.get(key);
+    if (!keysB.has(key)) {
+      result.notes.push(`note: bench target ${t.name} exists only in the baseline; skipped`);
+      continue;
+    }
+    if (!a || !b) {
+      result.notes.push(`note: bench target ${t.name}: cargo built no executable; skipped`);
+      continue;
+    }
+    pairs.push({ key, target: t, exe: { baseline: a, candidate: b }, prefix: '', packageRel: path.relative(baseline.dir, path.dirname(t.manifestPath)) });
+  }
+  for (const t of tb) if (!ta.some((x) => targetKey(baseline.dir, x.manifestPath, x.name) === targetKey(candidate.dir, t.manifestPath, t.name))) result.notes.push(`note: bench target ${t.name} exists only in the candidate; skipped`);
+  if (pairs.length > 1) for (const p of pairs) p.prefix = `${p.target.name}/`;
+
+  mkdirSync(o.scratch, { recursive: true });
+  const names = new Map<string, string[]>(); // pair key → benchmark names
+  if (o.metrics.includes('time')) result.rows.push(...(await timeRows(pairs, baseline, candidate, o, names, progress)));
+  const counted = o.metrics.filter((m) => m !== 'time');
+  if (counted.length > 0 && valgrind) result.rows.push(...(await countRows(pairs, baseline, candidate, o, counted, valgrind, names, progress)));
+  return result;
+}
+
+// ---------- time ----------
+
+async function timeRows(pairs: Pair[], A: Side, B: Side, o: MeasureOptions, names: Map<string, string[]>, progress: (m: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  // per pair → bench name → side → per-round medians / pooled samples
+  const rounds = new Map<string, Map<string, { baseline: number[]; candidate: number[]; poolA: number[]; poolB: number[] }>>();
+  const failed = new Map<string, string>();
+  for (let r = 0; r < o.rounds; r++) {
+    const order: Side[] = r % 2 === 0 ? [A, B] : [B, A];
+    progress(`time round ${r + 1}/${o.rounds}`);
+    for (const p of pairs) {
+      if (failed.has(p.key)) continue;
+      for (const side of order) {
+        let samples: TimeSamples[];
+        try {
+          samples = await runTimed(p, side, o, r);
+        } catch (e) {
+          if (e instanceof BenchFailure) {
+            failed.set(p.key, e.message);
+            break;
+          }
+          throw e;
+        }
+        const byName = rounds.get(p.key) ?? new Map();
+        rounds.set(p.key, byName);
+        for (const s of samples) {
+          const entry = byName.get(s.name) ?? { baseline: [], candidate: [], poolA: [], poolB: [] };
+          byName.set(s.name, entry);
+          entry[side.label].push(median(s.perIterNs));
+          (side.label === 'baseline' ? entry.poolA : entry.poolB).push(...s.perIterNs);
+        }
+      }
+    }
+  }
+  const inputs: { pair: Pair; name: string; input: PairedInput; poolA: number[]; poolB: number[] }[] = [];
+  for (const p of pairs) {
+    const err = failed.get(p.key);
+    if (err) {
+      rows.push({ name: `${p.prefix || p.target.name + '/'}*`, metric: 'time', unit: 'ns', before: null, after: null, changePct: null, ci95: null, verdict: 'error', note: err });
+      continue;
+    }
+    const byName = rounds.get(p.key) ?? new Map();
+    names.set(p.key, [...byName.keys()]);
+    for (const [name, e] of byName) {
+      if (e.baseline.length !== o.rounds || e.candidate.length !== o.rounds) {
+        rows.push({ name: p.prefix + name, metric: 'time', unit: 'ns', before: null, after: null, changePct: null, ci95: null, verdict: 'skipped', note: `measured on only one side or not in every round` });
+        continue;
+      }
+      inputs.push({ pair: p, name: p.prefix + name, input: { name: p.prefix + name, baseline: e.baseline, candidate: e.candidate }, poolA: e.poolA, poolB: e.poolB });
+    }
+  }
+  const verdicts = judgeTime(inputs.map((i) => i.input), { thresholdPct: o.thresholdPct });
+  verdicts.forEach((v, k) => {
+    const i = inputs[k]!;
+    rows.push({
+      name: i.name,
+      metric: 'time',
+      unit: 'ns',
+      before: v.before,
+      after: v.after,
+      changePct: v.changePct,
+      ci95: v.ci95,
+      verdict: v.verdict,
+      percentiles: { before: percentiles(i.poolA), after: percentiles(i.poolB) },
+      pValue: v.pValue,
+      rounds: v.rounds,
+    });
+  });
+  return rows;
+}
+
+function benchFailureMessage(p: Pair, side: Side, r: ProcResult, timeoutMs: number): string | null {
+  const what = `bench ${p.target.name} (${side.label})`;
+  if (r.spawnError) return `${what}: cannot start ${r.spawnError}`;
+  if (r.timedOut) return `${what}: killed after ${Math.round(timeoutMs / 1000)} s (--bench-timeout)`;
+  if (r.code !== 0) {
+    const panic = panicLine(r.stderr);
+    return panic ? `${what} panicked: ${panic}` : `${what} failed with ${r.signal ?? `exit code ${r.code}`}: ${lastLine(r.stderr)}`;
+  }
+  return null;
+}
+
+function packageDir(p: Pair, side: Side): string {
+  return path.join(side.dir, p.packageRel);
+}
+
+async function runTimed(p: Pair, side: Side, o: MeasureOptions, round: number): Promise<TimeSamples[]> {
+  const exe = p.exe[side.label];
+  const cwd = packageDir(p, side);
+  const env = { ...o.env };
+  let args = ['--bench'];
+  let critHome: string | undefined;
+  if (p.target.adapter === 'criterion') {
+    critHome = path.join(o.scratch, 'criterion', side.label, p.target.name, String(round));
+    rmSync(critHome, { recursive: true, force: true });
+    env['CRITERION_HOME'] = critHome;
+    args = criterionArgs(o.criterion);
+  }
+  const r = await runProcess(exe, args, { cwd, env, timeoutMs: o.benchTimeoutMs });
+  const fail = benchFailureMessage(p, side, r, o.benchTimeoutMs);
+  if (fail) throw new BenchFailure(fail);
+  try {
+    let samples: TimeSamples[];
+    switch (p.target.adapter) {
+      case 'criterion':
+        samples = readCriterionDir(critHome!);
+        rmSync(critHome!, { recursive: true, force: true });
+        break;
+      case 'libtest':
+        return parseLibtest(r.stdout); // no #[bench] functions (e.g. stable) is not an error
+      case 'divan':
+        samples = parseDivan(r.stdout);
+        break;
+      case 'plain':
+        samples = parsePlain(r.stdout);
+        break;
+    }
+    if (samples.length === 0) throw new ParseError(p.target.adapter === 'plain' ? 'no `rxfix-bench: <name> <value> <unit>` lines in its output' : 'no benchmark results in its output');
+    return samples;
+  } catch (e) {
+    if (e instanceof ParseError) {
+      throw new RxfixError(`error: cannot parse the output of bench ${p.target.name} (${side.label}) with the ${p.target.adapter} adapter: ${e.message}`, EXIT.usage);
+    }
+    throw e;
+  }
+}
+
+// ---------- valgrind counts ----------
+
+const TOOL_OF: Record<Exclude<Metric, 'time'>, ValgrindTool> = {
+  instructions: 'callgrind',
+  allocations: 'dhat',
+  'peak-heap': 'dhat',
+  'cache-misses': 'cachegrind',
+};
+
+/** The benchmarks of a target, without timing them (once-mode listing). */
+async function listNames(p: Pair, o: MeasureOptions): Promise<string[]> {
+  const exe = p.exe.baseline;
+  switch (p.target.adapter) {
+    case 'criterion': {
+      const r = await runProcess(exe, ['--list'], { env: o.env, timeoutMs: o.benchTimeoutMs });
+      return [...r.stdout.matchAll(/^(.+): benchmark$/gm)].map((m) => m[1]!);
+    }
+    case 'plain': {
+      const r = await runProcess(exe, ['--bench'], { env: { ...o.env, RXFIX_BENCH_ONCE: '1' }, timeoutMs: o.benchTimeoutMs });
+      try {
+        return parsePlain(r.stdout).map((s) => s.name);
+      } catch {
+        return [];
+      }
+    }
+    default:
+      return ['*'];
+  }
+}
+
+/** Arguments and env that run one benchmark once (or the whole target for `*`). */
+function onceInvocation(p: Pair, name: string, o: MeasureOptions, home: string): { args: string[]; env: NodeJS.ProcessEnv } {
+  switch (p.target.adapter) {
+    case 'criterion':
+      return { args: ['--exact', name], env: { ...o.env, CRITERION_HOME: home } };
+    case 'plain':
+      return { args: ['--bench', '--exact', name], env: { ...o.env, RXFIX_BENCH_ONCE: '1' } };
+    case 'divan':
+      return { args: ['--test'], env: o.env };
+    case 'libtest':
+      return { args: name === '*' ? [] : ['--exact', name], env: o.env };
+  }
+}
+
+type ToolValues = Record<string, number>;
+
+/**
+ * One valgrind run. The program must see the same bytes on both sides, or counts differ by a few
+ * instructions and bytes: the executable is copied to one fixed path (argv[0]) and every path in
+ * its environment has the same length on both sides (tags A1, B1, A2).
+ */
+async function runUnderTool(valgrind: string, tool: ValgrindTool, p: Pair, name: string, side: Side, o: MeasureOptions, tag: 'A1' | 'B1' | 'A2'): Promise<ToolValues | { error: string }> {
+  const base = path.join(o.scratch, 'valgrind', tool, p.target.name, name.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  const dir = path.join(base, tag);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const exe = path.join(o.scratch, 'valgrind', 'exe', p.target.name);
+  mkdirSync(path.dirname(exe), { recursive: true });
+  rmSync(exe, { force: true });
+  copyFileSync(p.exe[side.label], exe);
+  chmodSync(exe, 0o755);
+  const inv = onceInvocation(p, name, o, path.join(dir, 'home'));
+  const out = path.join(dir, `${tool}.out.%p`);
+  const r = await runProcess(valgrind, [...valgrindArgs(tool, out), exe, ...inv.args], { cwd: packageDir(p, side), env: inv.env, timeoutMs: o.benchTimeoutMs * 20 });
+  const files = readdirSync(dir).filter((f) => f.startsWith(`${tool}.out.`));
+  if (r.timedOut) return { error: `valgrind ${tool}: killed after ${Math.round((o.benchTimeoutMs * 20) / 1000)} s` };
+  if (r.code !== 0 || files.length === 0) {
+    const panic = panicLine(r.stderr);
+    return { error: panic ? `panicked under valgrind: ${panic}` : `valgrind could not run it: ${lastLine(r.stderr.split('\n').filter((l) => !/^==\d+==\s*$/.test(l)).join('\n'))}` };
+  }
+  const total: ToolValues = {};
+  const add = (k: string, v: number) => (total[k] = (total[k] ?? 0) + v);
+  for (const f of files.sort()) {
+    const text = readFileSync(path.join(dir, f), 'utf8');
+    const where = `${p.target.name}: ${f}`;
+    try {
+      if (tool === 'callgrind') add('instructions', parseCallgrindInstructions(text, where));
+      if (tool === 'cachegrind') {
+        const c = parseCachegrind(text, where);
+        add('D1 misses', c.d1);
+        add('LL misses', c.ll);
+      }
+      if (tool === 'dhat') {
+        const d = parseDhat(text, where);
+        add('blocks', d.totalBlocks);
+        add('bytes', d.totalBytes);
+        total['peak bytes'] = Math.max(total['peak bytes'] ?? 0, d.peakBytes);
+      }
+    } catch (e) {
+      if (e instanceof ParseError) return { error: `cannot parse valgrind output: ${e.message}` };
+      throw e;
+    }
+  }
+  return total;
+}
+
+const UNITS: Record<Exclude<Metric, 'time'>, string[]> = {
+  instructions: ['instructions'],
+  allocations: ['blocks', 'bytes'],
+  'peak-heap': ['peak bytes'],
+  'cache-misses': ['D1 misses', 'LL misses'],
+};
+
+async function countRows(
+  pairs: Pair[],
+  A: Side,
+  B: Side,
+  o: MeasureOptions,
+  metrics: Metric[],
+  valgrind: string,
+  names: Map<string, string[]>,
+  progress: (m: string) => void,
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const tools = [...new Set(metrics.map((m) => TOOL_OF[m as Exclude<Metric, 'time'>]))];
+  for (const p of pairs) {
+    const list = names.get(p.key) ?? (await listNames(p, o));
+    for (const name of list) {
+      const values = new Map<ValgrindTool, { a?: ToolValues; b?: ToolValues; a2?: ToolValues; error?: string }>();
+      for (const tool of tools) {
+        progress(`valgrind ${tool}: ${p.prefix}${name}`);
+        const a = await runUnderTool(valgrind, tool, p, name, A, o, 'A1');
+        if ('error' in a) {
+          values.set(tool, { error: `baseline: ${a.error}` });
+          continue;
+        }
+        const b = await runUnderTool(valgrind, tool, p, name, B, o, 'B1');
+        if ('error' in b) {
+          values.set(tool, { error: `candidate: ${b.error}` });
+          continue;
+        }
+        const a2 = await runUnderTool(valgrind, tool, p, name, A, o, 'A2');
+        values.set(tool, 'error' in a2 ? { error: `baseline: ${a2.error}` } : { a, b, a2 });
+      }
+      for (const m of metrics) {
+        const v = values.get(TOOL_OF[m as Exclude<Metric, 'time'>])!;
+        for (const unit of UNITS[m as Exclude<Metric, 'time'>]) {
+          const rowName = p.prefix + (name === '*' ? p.target.name : name);
+          if (v.error) {
+            rows.push({ name: rowName, metric: m, unit, before: null, after: null, changePct: null, ci95: null, verdict: 'skipped', note: v.error });
+            continue;
+          }
+          const j = judgeCount(v.a![unit]!, v.b![unit]!, v.a2![unit]);
+          rows.push({
+            name: rowName,
+            metric: m,
+            unit,
+            before: j.before,
+            after: j.after,
+            changePct: j.changePct,
+            ci95: null,
+            verdict: j.verdict,
+            ...(j.deterministic ? {} : { note: `not deterministic: two baseline runs gave ${v.a![unit]} and ${v.a2![unit]}` }),
+          });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
