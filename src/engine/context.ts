@@ -8,6 +8,8 @@ export interface CrateInfo {
   /** `#![no_std]` crate: `String`/`format!` come from alloc (patterns.md trap 13). */
   noStd: boolean;
   edition: string | null;
+  /** Direct dependencies (name in code → enabled features, `default` when on), from Cargo.toml. */
+  dependencies?: Record<string, string[]>;
 }
 
 export class FileContext {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import type { CrateInfo } from '../engine/context.js';
+import { dependencyFeatures } from '../engine/manifest.js';
 
 const cache = new Map<string, CrateInfo>();
 
@@ -30,7 +31,7 @@ export function crateInfoFor(file: string): CrateInfo {
     const p = path.join(root, entry);
     if (existsSync(p) && /#!\[\s*no_std\s*\]|#!\[\s*cfg_attr\([^\]]*no_std/.test(readFileSync(p, 'utf8').slice(0, 20000))) noStd = true;
   }
-  const info = { noStd, edition };
+  const info: CrateInfo = { noStd, edition, dependencies: dependencyFeatures(path.join(root, 'Cargo.toml')) };
   cache.set(root, info);
   return info;
 }
