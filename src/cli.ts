@@ -131,6 +131,35 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(explain(withUserRules(o.config), id, style));
     });
 
+  program
+    .command('bench')
+    .description("compare two states of a crate with its own benchmarks (time, instructions, allocations, peak-heap, cache-misses)")
+    .argument('[path]', 'crate or workspace folder (default: the current folder)')
+    .option('--baseline <rev|dir>', 'baseline: a git revision (checked out as a worktree) or a folder', 'HEAD')
+    .option('--candidate <rev|dir>', 'candidate: a git revision or a folder (default: the working tree at PATH)')
+    .option('--metric <list>', 'time | instructions | allocations | peak-heap | cache-misses, comma-separated (default: instructions with valgrind, else time)')
+    .option('--rounds <n>', 'interleaved rounds per side for time (at least 6)', '6')
+    .option('--threshold <pct>', 'noise threshold in percent for time verdicts', '2')
+    .option('--bench-timeout <s>', 'kill a bench run after this many seconds', '300')
+    .option('-f, --format <format>', 'table | json | md', 'table')
+    .action(async (p: string | undefined, o) => {
+      const { runBench } = await import('./commands/bench.js');
+      const r = await runBench({
+        ...(p ? { path: p } : {}),
+        baseline: o.baseline,
+        candidate: o.candidate,
+        metric: o.metric,
+        rounds: o.rounds,
+        threshold: o.threshold,
+        benchTimeout: o.benchTimeout,
+        format: o.format,
+        ...(io.env['RXFIX_SCRATCH'] ? { scratch: io.env['RXFIX_SCRATCH'] } : {}),
+        env: io.env,
+        ...(io.isTty ? { progress: (m: string) => io.stderr(`rxfix bench: ${m}\n`) } : {}),
+      });
+      exitCode = emit(io, r);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
