@@ -1,5 +1,6 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import blockingInAsync from './blocking-in-async.js';
 import sequentialAwait from './sequential-await.js';
 import spawnInLoop from './spawn-in-loop.js';
 
-export const asyncRules: RuleDef[] = [spawnInLoop, sequentialAwait];
+export const asyncRules: RuleDef[] = [spawnInLoop, sequentialAwait, blockingInAsync];
