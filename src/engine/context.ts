@@ -60,8 +60,10 @@ export class FileContext {
   parent(node: Node): Node | null {
     const p = node.parent;
     if (p && p.type !== 'source_file') return p;
-    if (!this.levelOfTree.has(node.tree)) return p;
-    const e = this.expansionOf(node);
+    const level = this.levelOfTree.get(node.tree);
+    if (!level) return p;
+    // a shadow tree's top statement spans the whole shell (`println (..);`), not only the interior
+    const e = this.expansionOf(node) ?? level.expansions.find((x) => node.startIndex >= x.invocation.startIndex && node.startIndex < x.invocation.endIndex);
     return e ? e.invocation : null;
   }
 
