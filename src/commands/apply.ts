@@ -189,11 +189,10 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
 
       const bc = await oracle.run('check', [], 'baseline-check');
       if (!bc.ok) throw baselineFailure('cargo check', failureText(bc));
-      const t0 = Date.now();
       const bt = await oracle.run('test', [], 'baseline-test', opts.timeout ? opts.timeout * 1000 : undefined);
       if (bt.timedOut) throw baselineFailure('cargo test', `the tests did not finish within --timeout ${opts.timeout}s`);
       if (!bt.ok) throw baselineFailure('cargo test', failureText(bt));
-      const baselineTestMs = Date.now() - t0;
+      const baselineTestMs = bt.durationMs;
       baseline = { check: 'pass', test: 'pass' };
       const before = parseTestCounts(bt.stdout);
       oracle.setTestTimeout(opts.timeout ? opts.timeout * 1000 : Math.max(30_000, 5 * baselineTestMs));
@@ -270,12 +269,12 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
     const patch = unifiedDiff(plans.filter((p) => !skippedPaths.has(p.path)), files);
     const elapsedMs = Date.now() - started;
     if (opts.report) writeFileAtomic(opts.report, JSON.stringify(report, null, 2) + '\n');
-    if (journal) {
+    if (journal && (writes || opts.out !== undefined)) {
       journal.event({ type: 'done', applied: report.applied.length, rejected: report.rejected.length, cargoRuns, elapsedMs });
       const summary = { ...report, tests, bound, elapsedMs, warnings, rejectedDetail: outcome.rejected.filter((r) => r.detail) };
       publishJournal(outDir, journal.file, summary, patch);
     }
-    const table = summaryTable(outcome, report, { tests, bound, elapsedMs, verify: Boolean(opts.verify), wrote: writes ? plans.length - skippedPaths.size : 0, outDir: journal ? displayPath(outDir) : null });
+    const table = summaryTable(outcome, report, { tests, bound, elapsedMs, verify: Boolean(opts.verify), wrote: writes ? plans.length - skippedPaths.size : 0, outDir: journal && (writes || opts.out !== undefined) ? displayPath(outDir) : null });
     let stdout = table;
     let stderr = warnings.length ? warnings.join('\n') + '\n' : '';
     if (!writes) {

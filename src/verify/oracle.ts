@@ -40,8 +40,9 @@ export class CargoOracle implements Oracle {
     return ['check', '--workspace', '--all-targets', '--message-format=json', ...this.o.featureArgs];
   }
 
-  testArgs(): string[] {
-    return ['test', '--workspace', '-q', '--message-format=json', ...this.o.featureArgs];
+  /** Tests are built first without a timeout, then run with it, so the timeout measures the tests alone. */
+  testArgs(build: boolean): string[] {
+    return build ? ['test', '--workspace', '--no-run', '--message-format=json', ...this.o.featureArgs] : ['test', '--workspace', '-q', ...this.o.featureArgs];
   }
 
   async run(kind: 'check' | 'test', set: readonly Candidate[], phase: Phase | 'baseline-check' | 'baseline-test', timeoutMs?: number): Promise<CargoRun> {
@@ -49,7 +50,13 @@ export class CargoOracle implements Oracle {
     this.materialize(set);
     const n = phase.startsWith('baseline') ? 0 : ++this.n;
     this.o.onRun?.(phase, n);
-    const args = kind === 'check' ? this.checkArgs() : this.testArgs();
+    if (kind === 'check') return this.cargo(this.checkArgs(), set, phase, n);
+    const build = await this.cargo(this.testArgs(true), set, phase, n);
+    if (!build.ok) return build;
+    return this.cargo(this.testArgs(false), set, phase, n, timeoutMs);
+  }
+
+  private async cargo(args: string[], set: readonly Candidate[], phase: string, n: number, timeoutMs?: number): Promise<CargoRun> {
     const r = await runCargo(args, {
       cwd: this.o.scratch.src,
       env: { CARGO_TARGET_DIR: this.o.scratch.target },
