@@ -1,7 +1,8 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import collectThenLen from './collect-then-len.js';
 import orInsertNew from './or-insert-new.js';
 import vecInitThenPush from './vec-init-then-push.js';
 import vecPushLoopExtend from './vec-push-loop-extend.js';
 import vecPushLoopPrealloc from './vec-push-loop-prealloc.js';
 
-export const collectionsRules: RuleDef[] = [vecPushLoopPrealloc, vecPushLoopExtend, vecInitThenPush, orInsertNew];
+export const collectionsRules: RuleDef[] = [vecPushLoopPrealloc, vecPushLoopExtend, vecInitThenPush, orInsertNew, collectThenLen];

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { resolvePath, resolvesTo } from '../../src/engine/analysis/paths.js';
+import { resolvesTo } from '../../src/engine/analysis/paths.js';
 import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { pathTypeName } from './shared.js';
+import { isStdName, pathTypeName } from './shared.js';
 
 /** Std types whose `new()` is exactly their `Default::default()`. */
 const NEW_IS_DEFAULT = new Set(['Vec', 'String', 'HashMap', 'HashSet', 'BTreeMap', 'BTreeSet', 'VecDeque', 'BinaryHeap', 'LinkedList']);
@@ -37,13 +37,6 @@ function defaultPath(fn: Node | null, ctx: FileContext): DefaultKind | null {
   const std = t !== null && (NEW_IS_DEFAULT.has(t) || t === 'Default') && isStdName(ctx, path.text, fn);
   if (name === 'default') return std ? 'std' : 'other';
   return t !== null && NEW_IS_DEFAULT.has(t) ? (std ? 'std' : 'other') : null;
-}
-
-/** A prelude or std name, not redefined or imported from elsewhere in this file (trap 8). */
-function isStdName(ctx: FileContext, name: string, at: Node): boolean {
-  const r = resolvePath(ctx, name.replace(/::<.*$/, '').replace(/<.*$/, ''), at);
-  if (r.kind === 'unresolved') return !r.path.includes('::') || /^(::)?(std|alloc|core)::/.test(r.path);
-  return r.kind === 'import' && /^(std|alloc|core)::/.test(r.path);
 }
 
 /** The value expression passed to or_insert / or_insert_with is just the type's default. */

@@ -1,6 +1,8 @@
 // Helpers shared by the collections rules: recognising std collection constructors and
 // the statements around a `let`.
 import type { Node } from 'web-tree-sitter';
+import { resolvePath } from '../../src/engine/analysis/paths.js';
+import type { FileContext } from '../../src/engine/context.js';
 import { lastSegment } from '../../src/engine/syntax.js';
 
 export type N = Node;
@@ -53,3 +55,54 @@ export function letBinding(letDecl: Node): { name: string; mutable: boolean; val
     type: letDecl.childForFieldName('type'),
   };
 }
+
+/** `<recv>.collect::<T<..>>()` as a receiver of another call: its parts, or null. */
+export interface CollectCall {
+  call: Node;
+  receiver: Node;
+  /** The `collect` field identifier (edits start here to keep the receiver untouched). */
+  field: Node;
+  /** The turbofish target type node (`Vec<_>`), and its last-segment name (`Vec`). */
+  target: Node;
+  targetName: string;
+  /** Element type text (`_`, `String`), when written. */
+  element: string | null;
+}
+
+export function collectCall(n: Node | null | undefined): CollectCall | null {
+  if (!n || n.type !== 'call_expression') return null;
+  const fn = n.childForFieldName('function');
+  const args = n.childForFieldName('arguments');
+  if (!fn || fn.type !== 'generic_function' || !args || args.namedChildCount !== 0) return null;
+  const field = fn.childForFieldName('function');
+  const targs = fn.childForFieldName('type_arguments');
+  if (!field || field.type !== 'field_expression' || !targs) return null;
+  const name = field.childForFieldName('field');
+  const receiver = field.childForFieldName('value');
+  if (!name || name.text !== 'collect' || !receiver) return null;
+  const types = targs.namedChildren.filter((c): c is Node => c !== null);
+  if (types.length !== 1) return null;
+  const target = types[0]!;
+  let targetName: string | null = null;
+  let element: string | null = null;
+  if (target.type === 'generic_type') {
+    targetName = pathTypeName(target.childForFieldName('type')!);
+    const inner = target.childForFieldName('type_arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+    element = inner.length === 1 ? inner[0]!.text : null;
+  } else targetName = pathTypeName(target);
+  if (!targetName) return null;
+  return { call: n, receiver, field: name, target, targetName, element };
+}
+
+/** True when a comment lies in [start, end) of the file (edits there would drop it). */
+export function hasCommentIn(root: Node, start: number, end: number): boolean {
+  return root.descendantsOfType(['line_comment', 'block_comment']).some((c) => !!c && c.startIndex >= start && c.endIndex <= end);
+}
+
+/** A prelude or std name, not redefined or imported from elsewhere in this file (trap 8). */
+export function isStdName(ctx: FileContext, name: string, at: Node): boolean {
+  const r = resolvePath(ctx, name.replace(/::<.*$/, '').replace(/<.*$/, ''), at);
+  if (r.kind === 'unresolved') return !r.path.includes('::') || /^(::)?(std|alloc|core)::/.test(r.path);
+  return r.kind === 'import' && /^(std|alloc|core)::/.test(r.path);
+}
+
