@@ -1,6 +1,7 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import formatArgsNested from './format-args-nested.js';
 import formatPushString from './format-push-string.js';
 import singleCharPattern from './single-char-pattern.js';
 import uselessFormat from './useless-format.js';
 
-export const stringsRules: RuleDef[] = [uselessFormat, singleCharPattern, formatPushString];
+export const stringsRules: RuleDef[] = [uselessFormat, singleCharPattern, formatPushString, formatArgsNested];
