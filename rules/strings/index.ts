@@ -1,7 +1,8 @@
 import type { RuleDef } from '../../src/engine/rule.js';
 import formatArgsNested from './format-args-nested.js';
 import formatPushString from './format-push-string.js';
+import manualStrRepeat from './manual-str-repeat.js';
 import singleCharPattern from './single-char-pattern.js';
 import uselessFormat from './useless-format.js';
 
-export const stringsRules: RuleDef[] = [uselessFormat, singleCharPattern, formatPushString, formatArgsNested];
+export const stringsRules: RuleDef[] = [uselessFormat, singleCharPattern, formatPushString, formatArgsNested, manualStrRepeat];
