@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { scanFiles, type ScanOutput } from '../engine/scan.js';
 import { readRust } from '../engine/source-file.js';
+import { scanManifestsFor } from '../engine/manifest.js';
+import { sortFindings } from '../engine/match.js';
 import type { Finding, Severity } from '../engine/rule.js';
 import { EXIT, RxfixError } from '../errors.js';
 import { FORMATTERS, FORMAT_NAMES } from '../report/index.js';
@@ -77,11 +79,13 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
     },
   });
   stderr.push(...out.warnings.filter((w) => !w.startsWith('note:')));
-  const findings = [...out.findings];
+  const manifests = scanManifestsFor(opts, paths, s.ruleSet, { severity: s.severity, optIn: s.optIn, display: (abs) => displayPath(abs) });
+  stderr.push(...manifests.warnings);
+  const findings = sortFindings([...out.findings, ...manifests.findings]);
   if (opts.reportUnusedIgnores) {
     for (const u of out.unusedIgnores) stderr.push(`warning: ${u.path}:${u.line}:${u.column}: unused rxfix-ignore for \`${u.id}\`; remove it`);
   }
-  const report: ScanReport = { files: out.scanned, findings, sources: out.sources, rules: s.ruleSet.rules.map((r) => r.def), version: VERSION };
+  const report: ScanReport = { files: out.scanned + manifests.files, findings, sources: new Map([...out.sources, ...manifests.sources]), rules: s.ruleSet.rules.map((r) => r.def), version: VERSION };
   const stdout = toStdout.map((f) => FORMATTERS[f]!(report, style)).join('');
   const written = toFiles.map((t) => ({ path: t.file, text: FORMATTERS[t.format]!(report, plain) }));
   let exitCode = failing(findings, opts.failOn) ? EXIT.findings : EXIT.ok;

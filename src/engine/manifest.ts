@@ -2,7 +2,7 @@
 // manifests of the scanned crates and their workspace root, reading them with smol-toml,
 // locating keys in the text (smol-toml gives no positions), and turning rule results into
 // Findings with 1-based line/column (Unicode scalars) like the Rust findings.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { parse } from 'smol-toml';
@@ -199,7 +199,10 @@ export function readManifest(abs: string): ManifestFile | null {
 /** For tests: forget cached manifests. */
 export function clearManifestCache(): void {
   fileCache.clear();
+  nearestCache.clear();
 }
+
+const nearestCache = new Map<string, string | null>();
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -211,13 +214,21 @@ export function nearestManifest(start: string): string | null {
   } catch {
     dir = path.dirname(start);
   }
-  for (;;) {
-    const p = path.join(dir, 'Cargo.toml');
-    if (existsSync(p)) return p;
-    const up = path.dirname(dir);
-    if (up === dir) return null;
-    dir = up;
+  const hit = nearestCache.get(dir);
+  if (hit !== undefined) return hit;
+  let found: string | null = null;
+  for (let cur = dir; ; ) {
+    const p = path.join(cur, 'Cargo.toml');
+    if (existsSync(p)) {
+      found = p;
+      break;
+    }
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
   }
+  nearestCache.set(dir, found);
+  return found;
 }
 
 /**
@@ -312,7 +323,7 @@ export interface ManifestScan {
   findings: Finding[];
   /** Manifest texts by displayed path (for code frames). */
   sources: Map<string, string>;
-  /** Manifest and config files read. */
+  /** Manifest and config files with findings (the summary's `files` counts files reported on). */
   files: number;
   warnings: string[];
 }
@@ -381,7 +392,6 @@ export function scanManifests(scanned: readonly string[], rules: RuleSet, opts: 
   const { inputs, warnings } = manifestsFor(scanned);
   out.warnings.push(...warnings);
   for (const input of inputs) {
-    out.files++;
     const shown = opts.display(input.path);
     const lines = new LineIndex(input.source);
     for (const r of manifestRules) {
@@ -411,7 +421,10 @@ export function scanManifests(scanned: readonly string[], rules: RuleSet, opts: 
         });
       }
     }
-    if (out.findings.some((f) => f.path === shown)) out.sources.set(shown, input.source);
+    if (out.findings.some((f) => f.path === shown)) {
+      out.sources.set(shown, input.source);
+      out.files++;
+    }
   }
   return out;
 }
@@ -420,4 +433,73 @@ function positioned(lines: LineIndex, e: Edit): PositionedEdit {
   const a = lines.position(e.start);
   const b = lines.position(e.end);
   return { start: e.start, end: e.end, text: e.text, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts about a workspace for manifest rules
+
+/** Member crate manifests of a workspace root (plain paths and `dir/*` globs), plus the root package. */
+export function workspaceMembers(rootAbs: string): string[] {
+  const m = readManifest(rootAbs);
+  if (!m) return [];
+  const dir = path.dirname(rootAbs);
+  const out: string[] = [];
+  if (isObj(m.data.package)) out.push(rootAbs);
+  const ws = isObj(m.data.workspace) ? m.data.workspace : null;
+  const members = ws && Array.isArray(ws.members) ? ws.members.filter((x): x is string => typeof x === 'string') : [];
+  for (const pat of members) {
+    const star = pat.indexOf('*');
+    if (star < 0) {
+      const p = path.join(dir, pat, 'Cargo.toml');
+      if (existsSync(p)) out.push(p);
+      continue;
+    }
+    const base = path.join(dir, pat.slice(0, pat.lastIndexOf('/', star) + 1));
+    const match = picomatch(pat);
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const e of entries.sort()) {
+      const rel = path.relative(dir, path.join(base, e)).split(path.sep).join('/');
+      const p = path.join(base, e, 'Cargo.toml');
+      if (match(rel) && existsSync(p)) out.push(p);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** Whether a crate builds something whose speed the release profile decides: a binary or benches. */
+export function crateTargets(manifestAbs: string): { bin: boolean; bench: boolean } {
+  const m = readManifest(manifestAbs);
+  if (!m) return { bin: false, bench: false };
+  const dir = path.dirname(manifestAbs);
+  const d = m.data;
+  const lib = isObj(d.lib) ? d.lib : null;
+  const crateTypes = lib && Array.isArray(lib['crate-type']) ? lib['crate-type'] : [];
+  const bin = (Array.isArray(d.bin) && d.bin.length > 0) || existsSync(path.join(dir, 'src/main.rs')) || existsSync(path.join(dir, 'src/bin')) || crateTypes.some((t) => t === 'cdylib' || t === 'staticlib');
+  const bench = (Array.isArray(d.bench) && d.bench.length > 0) || existsSync(path.join(dir, 'benches'));
+  return { bin, bench };
+}
+
+/** Targets over the whole workspace of a root manifest. */
+export function workspaceTargets(rootAbs: string): { bin: boolean; bench: boolean } {
+  const t = { bin: false, bench: false };
+  for (const m of workspaceMembers(rootAbs)) {
+    const c = crateTargets(m);
+    t.bin ||= c.bin;
+    t.bench ||= c.bench;
+  }
+  return t;
+}
+
+/**
+ * The manifest scan of a `scan` command: the Cargo.toml/.cargo/config.toml findings for the given
+ * paths, or nothing when the scan is about changed lines only (`--staged`, `--diff`).
+ */
+export function scanManifestsFor(cmd: { paths: readonly string[]; staged?: boolean; diff?: string }, paths: readonly string[], rules: RuleSet, opts: ManifestScanOptions): ManifestScan {
+  if (cmd.staged || cmd.diff !== undefined) return { findings: [], sources: new Map(), files: 0, warnings: [] };
+  return scanManifests(paths, rules, opts);
 }
