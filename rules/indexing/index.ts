@@ -1,4 +1,5 @@
 import type { RuleDef } from '../../src/engine/rule.js';
 import iterNthZero from './iter-nth-zero.js';
+import iterShortcuts from './iter-shortcuts.js';
 
-export const indexingRules: RuleDef[] = [iterNthZero];
+export const indexingRules: RuleDef[] = [iterNthZero, iterShortcuts];
