@@ -4,6 +4,7 @@ import { builtinRules } from '../rules/index.js';
 import { resolveConfig } from './commands/setup.js';
 import { explain, rulesJson, rulesTable } from './commands/rules.js';
 import { runScan, type CommandResult, type FailOn } from './commands/scan.js';
+import { installHook } from './commands/hook.js';
 import { runApply } from './commands/apply.js';
 import { loadUserRules } from './config/user-rules.js';
 import { EXIT, RxfixError } from './errors.js';
@@ -50,6 +51,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-config', 'ignore rxfix.toml files')
     .option('--include-tests', 'also scan tests/, benches/, examples/, build.rs and #[cfg(test)] code')
     .option('--report-unused-ignores', 'warn about rxfix-ignore comments that silence nothing')
+    .option('--staged', 'scan the staged content (the git index) of the staged Rust files, not the working files')
+    .option('--diff <rev>', 'report only findings on lines changed since REV (with --staged: between REV and the index)')
+    .option('--no-cache', 'neither read nor write the result cache')
+    .option('--cache-dir <dir>', 'result cache folder (default: cache-dir in rxfix.toml, else the user cache folder)')
+    .option('-j, --jobs <n>', 'worker threads: 0 = by input size and cores (default), 1 = no workers', parseJobs)
+    .option('--stats', 'print files, parsed files, prefilter skips, cache hits and workers on stderr')
     .action(async (paths: string[], o) => {
       const r = await runScan(
         {
@@ -62,6 +69,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
           config: o.config,
           includeTests: o.includeTests,
           reportUnusedIgnores: o.reportUnusedIgnores,
+          staged: o.staged,
+          diff: o.diff,
+          cache: o.cache,
+          cacheDir: o.cacheDir,
+          jobs: o.jobs,
+          stats: o.stats,
         },
         style,
       );
@@ -110,6 +123,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
         { style, isTty: io.isTty, env: io.env, progress: io.stderr },
       );
       exitCode = emit(io, r);
+    });
+
+  const hook = program.command('hook').description('git pre-commit hook');
+  hook
+    .command('install')
+    .description('write .git/hooks/pre-commit running `rxfix scan --staged` (an existing hook is chained, not replaced)')
+    .option('--fix', 'apply safe fixes to the staged files first (files with unstaged changes are left alone)')
+    .option('--force', 'rewrite an rxfix hook that is already installed')
+    .action((o) => {
+      exitCode = emit(io, installHook({ fix: Boolean(o.fix), force: Boolean(o.force), cwd: process.cwd() }));
     });
 
   program
@@ -175,6 +198,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(`error: internal error: ${(e as Error).stack ?? e}\nplease report this as an rxfix bug\n`);
     return EXIT.usage;
   }
+}
+
+function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new RxfixError(`error: --jobs ${v}: expected 0 (automatic) or a number of threads`);
+  return n;
 }
 
 function withUserRules(config: string | undefined) {

@@ -1,7 +1,9 @@
 // `rxfix scan [PATH...]`: find the patterns, print them in one or more formats.
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { scanFiles, type ScanOutput } from '../engine/scan.js';
-import { readRust } from '../engine/source-file.js';
+import { codeFingerprint, defaultCacheDir, ResultCache } from '../cache/results.js';
+import { scanFilesFast, type ScanOutput } from '../engine/scan.js';
+import { decodeRust, readRust } from '../engine/source-file.js';
 import { scanManifestsFor } from '../engine/manifest.js';
 import { sortFindings } from '../engine/match.js';
 import type { Finding, Severity } from '../engine/rule.js';
@@ -12,7 +14,9 @@ import type { ScanReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { crateInfoFor } from '../workspace/crate-info.js';
 import { displayPath, isGenerated, walkRustFiles } from '../workspace/walk.js';
+import { changedLines, indexBlobs, repoRoot, stagedPaths, untrackedPaths, type ChangedLines } from '../workspace/git.js';
 import { setup, splitIds } from './setup.js';
+import { WORKER_RULES_MODULE } from './worker-rules.js';
 
 export type FailOn = Severity | 'never';
 
@@ -26,6 +30,17 @@ export interface ScanOptions {
   config?: string | false;
   includeTests?: boolean;
   reportUnusedIgnores?: boolean;
+  /** Scan the staged content (index blobs) of the staged Rust files. */
+  staged?: boolean;
+  /** Report only findings on lines changed since this revision. */
+  diff?: string;
+  /** false: neither read nor write the result cache. */
+  cache?: boolean;
+  cacheDir?: string;
+  /** Worker threads: 0/undefined = by input size, 1 = none. */
+  jobs?: number;
+  /** Print `rxfix stats: ...` (files, parsed, prefilter skips, cache hits, workers) on stderr. */
+  stats?: boolean;
 }
 
 export interface CommandResult {
@@ -61,27 +76,43 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   const paths = opts.paths.length > 0 ? opts.paths : ['.'];
   const s = await setup({ paths, config: opts.config, only: splitIds(opts.only), skip: splitIds(opts.skip) });
   const includeTests = opts.includeTests || s.config.includeTests;
-  const walked = walkRustFiles(paths, { ignoreGlobs: s.config.ignore, base: s.config.dir, includeTests });
+  const git = opts.staged || opts.diff !== undefined ? gitInputs(opts, paths) : null;
+  const walked = git ? { files: git.files, warnings: [] } : walkRustFiles(paths, { ignoreGlobs: s.config.ignore, base: s.config.dir, includeTests });
   const stderr: string[] = [...walked.warnings];
   const explicit = new Set(paths.map((p) => path.resolve(p)));
   const files = walked.files.map((abs) => ({ abs, shown: displayPath(abs) }));
   if (files.length === 0) {
-    return { exitCode: EXIT.ok, stdout: '', stderr: [...stderr, `rxfix: no Rust files found under ${paths.join(', ')}`].join('\n') + '\n', files: [] };
+    const none = git ? `rxfix: no ${opts.staged ? 'staged' : 'changed'} Rust files${opts.diff !== undefined ? ` since ${opts.diff}` : ''}` : `rxfix: no Rust files found under ${paths.join(', ')}`;
+    return { exitCode: EXIT.ok, stdout: '', stderr: [...stderr, none].join('\n') + '\n', files: [] };
   }
-  const out: ScanOutput = scanFiles({
+  const cache = opts.cache === false ? null : new ResultCache(opts.cacheDir ? path.resolve(opts.cacheDir) : (s.config.cacheDir ?? defaultCacheDir()), s.ruleSet.hash, `${VERSION}+${codeFingerprint()}`);
+  const scanned = await scanFilesFast({
     files,
     rules: s.ruleSet,
     options: (abs) => ({ severity: s.severity, includeTests, crate: crateInfoFor(abs), optIn: s.optIn }),
     read: (abs, shown) => {
-      const r = readRust(abs, shown);
+      const r = git?.blobs ? readBlob(git.blobs, abs, shown) : readRust(abs, shown);
       if (r.ok && !explicit.has(abs) && isGenerated(r.source)) return { ok: false, warning: `note: ${shown}: generated file, skipped` };
       return r;
     },
+    cache,
+    jobs: opts.jobs || undefined,
+    recipe: { module: WORKER_RULES_MODULE, arg: { paths, config: opts.config, only: splitIds(opts.only), skip: splitIds(opts.skip) }, hash: s.ruleSet.hash },
   });
+  const out: ScanOutput = scanned;
+  if (git?.changed) out.findings = out.findings.filter((f) => onChangedLine(git.changed!, git.root, f));
+  const cacheWarning = cache?.save();
+  if (cacheWarning) stderr.push(cacheWarning);
+  if (opts.stats) {
+    const st = scanned.stats;
+    stderr.push(`rxfix stats: files=${st.files}, parsed=${st.parsed}, prefilterSkipped=${st.prefilterSkipped}, cacheHits=${st.cacheHits}, workers=${st.workers}`);
+  }
   stderr.push(...out.warnings.filter((w) => !w.startsWith('note:')));
   const manifests = scanManifestsFor(opts, paths, s.ruleSet, { severity: s.severity, optIn: s.optIn, display: (abs) => displayPath(abs) });
   stderr.push(...manifests.warnings);
-  const findings = sortFindings([...out.findings, ...manifests.findings]);
+  // --staged / --diff: a manifest finding counts only in a staged / changed manifest.
+  const manifestFindings = git ? manifests.findings.filter((f) => inGitScope(git, f)) : manifests.findings;
+  const findings = sortFindings([...out.findings, ...manifestFindings]);
   if (opts.reportUnusedIgnores) {
     for (const u of out.unusedIgnores) stderr.push(`warning: ${u.path}:${u.line}:${u.column}: unused rxfix-ignore for \`${u.id}\`; remove it`);
   }
@@ -91,4 +122,75 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   let exitCode = failing(findings, opts.failOn) ? EXIT.findings : EXIT.ok;
   if (opts.reportUnusedIgnores && out.unusedIgnores.length > 0 && opts.failOn !== 'never') exitCode = EXIT.findings;
   return { exitCode, stdout, stderr: stderr.length ? stderr.join('\n') + '\n' : '', files: written };
+}
+
+interface GitInputs {
+  root: string;
+  files: string[];
+  /** Index blobs by absolute path (--staged). */
+  blobs: Map<string, Buffer> | null;
+  /** Changed lines by path relative to root (--diff). */
+  changed: ChangedLines | null;
+  /** Staged paths relative to root (--staged). */
+  staged: Set<string> | null;
+}
+
+function inGitScope(git: GitInputs, f: Finding): boolean {
+  const rel = path.relative(git.root, path.resolve(f.path)).split(path.sep).join('/');
+  if (git.staged && !git.staged.has(rel)) return false;
+  return git.changed ? onChangedLine(git.changed, git.root, f) : true;
+}
+
+/** Files for --staged / --diff: staged or changed Rust files, limited to the given paths. */
+function gitInputs(opts: ScanOptions, paths: string[]): GitInputs {
+  const root = repoRoot(process.cwd());
+  const given = opts.paths.map((p) => path.resolve(p));
+  const within = (abs: string) => given.length === 0 || given.some((g) => abs === g || abs.startsWith(g.endsWith(path.sep) ? g : g + path.sep));
+  const changed = opts.diff !== undefined ? changedLines(root, opts.diff, Boolean(opts.staged)) : null;
+  let rels: string[];
+  const staged = opts.staged ? new Set(stagedPaths(root)) : null;
+  if (staged) rels = [...staged];
+  else {
+    rels = [...changed!.keys()];
+    for (const u of untrackedPaths(root)) {
+      if (!changed!.has(u)) {
+        rels.push(u);
+        changed!.set(u, ALL_LINES);
+      }
+    }
+  }
+  if (opts.staged && changed) rels = rels.filter((r) => changed.has(r));
+  const files = [...new Set(rels)]
+    .filter((r) => r.endsWith('.rs'))
+    .map((r) => path.join(root, ...r.split('/')))
+    .filter(within)
+    .sort();
+  void paths;
+  const blobs = opts.staged ? new Map([...indexBlobs(root, files.map((f) => path.relative(root, f).split(path.sep).join('/')))].map(([rel, b]) => [path.join(root, ...rel.split('/')), b])) : null;
+  return { root, files: opts.staged ? files.filter((f) => blobs!.has(f)) : files.filter(existsFile), blobs, changed, staged };
+}
+
+/** Marks an untracked file: every line counts as changed. */
+const ALL_LINES: Set<number> = new Set();
+
+function existsFile(abs: string): boolean {
+  try {
+    return statSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readBlob(blobs: Map<string, Buffer>, abs: string, shown: string) {
+  const b = blobs.get(abs);
+  return b ? decodeRust(b, shown) : { ok: false as const, warning: `warning: ${shown}: not in the index, skipped` };
+}
+
+function onChangedLine(changed: ChangedLines, root: string, f: Finding): boolean {
+  const rel = path.relative(root, path.resolve(f.path)).split(path.sep).join('/');
+  const lines = changed.get(rel);
+  if (!lines) return false;
+  if (lines === ALL_LINES) return true;
+  for (let l = f.line; l <= f.endLine; l++) if (lines.has(l)) return true;
+  return false;
 }

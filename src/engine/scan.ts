@@ -1,9 +1,11 @@
 // Scanning a list of files: read, prefilter, match, suppress; deterministic ordering.
-import { matchSource, sortFindings, type MatchOptions } from './match.js';
+import { fromCached, toCached, type ResultCache } from '../cache/results.js';
+import { matchSource, sortFindings, type FileResult, type MatchOptions } from './match.js';
 import type { RuleSet } from './registry.js';
 import type { Finding } from './rule.js';
 import { readRust } from './source-file.js';
 import type { IgnoreDirective } from './suppress.js';
+import { poolSize, runPool, type RuleRecipe, type WorkItem } from './workers.js';
 
 export interface ScanInput {
   /** Absolute path → displayed path. */
@@ -25,6 +27,24 @@ export interface ScanOutput {
   unusedIgnores: { path: string; line: number; column: number; id: string }[];
 }
 
+export interface ScanStats {
+  files: number;
+  /** Files tree-sitter parsed in this run (cache hits and prefilter skips are not). */
+  parsed: number;
+  /** Files the prefilter proved clean (counted for cache hits too: the cached result says so). */
+  prefilterSkipped: number;
+  cacheHits: number;
+  workers: number;
+}
+
+export interface FastScanInput extends ScanInput {
+  cache?: ResultCache | null;
+  /** Worker threads: undefined = by size (performance-notes §3.3), 1 = this thread only, N = N workers. */
+  jobs?: number;
+  /** How workers rebuild `rules`; without it everything runs in this thread. */
+  recipe?: RuleRecipe;
+}
+
 export function scanFiles(input: ScanInput): ScanOutput {
   const out: ScanOutput = { findings: [], warnings: [], scanned: 0, skippedByPrefilter: 0, sources: new Map(), unusedIgnores: [] };
   const read = input.read ?? readRust;
@@ -44,6 +64,89 @@ export function scanFiles(input: ScanInput): ScanOutput {
   }
   sortFindings(out.findings);
   return out;
+}
+
+/**
+ * scanFiles with the result cache and, for many files, a worker pool. The output equals
+ * scanFiles' output for the same input, whatever the cache holds and however many threads run.
+ */
+export async function scanFilesFast(input: FastScanInput): Promise<ScanOutput & { stats: ScanStats }> {
+  const out: ScanOutput = { findings: [], warnings: [], scanned: 0, skippedByPrefilter: 0, sources: new Map(), unusedIgnores: [] };
+  const stats: ScanStats = { files: 0, parsed: 0, prefilterSkipped: 0, cacheHits: 0, workers: 0 };
+  const read = input.read ?? readRust;
+  const cache = input.cache ?? null;
+  // Sources are not kept between the passes (peak memory): a miss is read again when matched.
+  type Slot = { abs: string; shown: string; key: string | null; result: FileResult | null; source: string | null };
+  const slots: Slot[] = [];
+  const misses: { index: number; opts: MatchOptions }[] = [];
+  let missChars = 0;
+  for (const { abs, shown } of input.files) {
+    const r = read(abs, shown);
+    if (!r.ok) {
+      out.warnings.push(r.warning);
+      continue;
+    }
+    const opts = input.options(abs);
+    const key = cache ? cache.key(r.source, opts) : null;
+    const hit = key !== null ? cache!.get(key) : undefined;
+    const result = hit ? fromCached(hit, shown) : null;
+    if (result) stats.cacheHits++;
+    else {
+      misses.push({ index: slots.length, opts });
+      missChars += r.source.length;
+    }
+    slots.push({ abs, shown, key, result, source: result && result.findings.length > 0 ? r.source : null });
+  }
+  const sourceOf = (slot: Slot): string | null => {
+    const r = read(slot.abs, slot.shown);
+    return r.ok ? r.source : null;
+  };
+  const done = (index: number, result: FileResult, source: string | null) => {
+    const slot = slots[index]!;
+    slot.result = result;
+    if (result.findings.length > 0) slot.source = source ?? sourceOf(slot);
+    if (result.parsed) stats.parsed++;
+    if (cache && slot.key) cache.set(slot.key, toCached(result));
+  };
+  const size = input.recipe && input.jobs !== 1 ? poolSize(misses.length, missChars, input.jobs) : 0;
+  if (size > 0) {
+    let next = 0;
+    const take = (): WorkItem | undefined => {
+      for (; next < misses.length; ) {
+        const m = misses[next++]!;
+        const slot = slots[m.index]!;
+        const source = sourceOf(slot);
+        if (source !== null) return { index: m.index, shown: slot.shown, source, opts: m.opts };
+        out.warnings.push(`warning: ${slot.shown}: changed or vanished during the scan, skipped`);
+      }
+      return undefined;
+    };
+    stats.workers = (await runPool(take, size, input.recipe!, (i, r) => done(i, r, null))).workers;
+  } else {
+    for (const m of misses) {
+      const slot = slots[m.index]!;
+      const source = sourceOf(slot);
+      if (source === null) {
+        out.warnings.push(`warning: ${slot.shown}: changed or vanished during the scan, skipped`);
+        continue;
+      }
+      done(m.index, matchSource(slot.shown, source, input.rules, m.opts), source);
+    }
+  }
+  for (const slot of slots) {
+    const result = slot.result;
+    if (!result) continue;
+    out.scanned++;
+    if (!result.parsed) out.skippedByPrefilter++;
+    if (result.parseErrors) out.warnings.push(`warning: ${slot.shown}: syntax errors; findings reported where it parses, no fixes next to the errors`);
+    if (result.findings.length > 0 && slot.source !== null) out.sources.set(slot.shown, slot.source);
+    out.findings.push(...result.findings);
+    collectUnused(slot.shown, result.ignores, out);
+  }
+  sortFindings(out.findings);
+  stats.files = out.scanned;
+  stats.prefilterSkipped = out.skippedByPrefilter;
+  return { ...out, stats };
 }
 
 function collectUnused(path: string, ignores: readonly IgnoreDirective[], out: ScanOutput): void {

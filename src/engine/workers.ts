@@ -1,0 +1,113 @@
+// A worker-thread pool for scans of many files (performance-notes.md §3.3, W1–W3): one Parser,
+// Language and combined Query per worker, batches of files handed out on demand, plain result
+// objects sent back. The caller orders the results by file index, so the output is the same as
+// a single-thread scan, byte for byte.
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FileResult, MatchOptions } from './match.js';
+
+/** How a worker rebuilds the rule set: `module` exports `workerRuleSet(arg)` → RuleSet. */
+export interface RuleRecipe {
+  module: string;
+  arg: unknown;
+  /** RuleSet.hash the workers must reproduce (a mismatch is an internal error). */
+  hash: string;
+}
+
+export interface WorkItem {
+  index: number;
+  shown: string;
+  source: string;
+  opts: MatchOptions;
+}
+
+export interface WorkerRequest {
+  type: 'batch';
+  id: number;
+  items: WorkItem[];
+}
+
+export type WorkerReply =
+  | { type: 'ready'; hash: string }
+  | { type: 'result'; id: number; results: { index: number; result: FileResult }[] }
+  | { type: 'error'; message: string };
+
+export interface PoolStats {
+  workers: number;
+}
+
+/** Files per batch: small enough to balance the tail, large enough to amortise messages (W1). */
+const BATCH = 32;
+
+/** Threads that can run at once here. */
+export function coreCount(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * Whether a scan of `files` files totalling `chars` characters should use the pool, and with how
+ * many workers: each costs 60–380 ms to start (W3), which one thread parses ~0.5–2 MB in.
+ */
+export function poolSize(files: number, chars: number, jobs: number | undefined): number {
+  if (jobs !== undefined && jobs > 0) return files > 1 ? Math.min(jobs, files) : 0;
+  const cores = coreCount();
+  if (cores < 2 || files < 16 || chars < 2_000_000) return 0;
+  return Math.max(2, Math.min(cores, Math.ceil(chars / 2_000_000), 16));
+}
+
+/** Runs `take()`'s items (pulled lazily, so sources are read only when sent) on `size` workers. */
+export async function runPool(take: () => WorkItem | undefined, size: number, recipe: RuleRecipe, onResult: (index: number, r: FileResult) => void): Promise<PoolStats> {
+  const workers: Worker[] = [];
+  let pending = 0;
+  let drained = false;
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      reject(e);
+    };
+    let nextId = 0;
+    /** Sends the next batch to `w`; false when there is nothing left. */
+    const feed = (w: Worker): boolean => {
+      const batch: WorkItem[] = [];
+      while (!drained && batch.length < BATCH) {
+        const it = take();
+        if (it) batch.push(it);
+        else drained = true;
+      }
+      if (batch.length === 0) return false;
+      pending += batch.length;
+      const msg: WorkerRequest = { type: 'batch', id: nextId++, items: batch };
+      w.postMessage(msg);
+      return true;
+    };
+    const finishIfIdle = () => {
+      if (drained && pending === 0) resolve();
+    };
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { recipe } });
+      workers.push(w);
+      w.on('message', (m: WorkerReply) => {
+        if (failed) return;
+        if (m.type === 'ready') {
+          if (m.hash !== recipe.hash) return fail(new Error(`internal: worker rule set ${m.hash} differs from ${recipe.hash}`));
+          feed(w);
+          finishIfIdle();
+        } else if (m.type === 'result') {
+          for (const { index, result } of m.results) onResult(index, result);
+          pending -= m.results.length;
+          feed(w);
+          finishIfIdle();
+        } else fail(new Error(m.message));
+      });
+      w.on('error', (e) => fail(e));
+      w.on('exit', (code) => {
+        if ((pending > 0 || !drained) && code !== 0) fail(new Error(`internal: scan worker exited with code ${code}`));
+      });
+    }
+  }).finally(async () => {
+    await Promise.all(workers.map((w) => w.terminate()));
+  });
+  return { workers: size };
+}
