@@ -3,6 +3,7 @@ import formatArgsNested from './format-args-nested.js';
 import formatPushString from './format-push-string.js';
 import manualStrRepeat from './manual-str-repeat.js';
 import singleCharPattern from './single-char-pattern.js';
+import stringRebuildInLoop from './string-rebuild-in-loop.js';
 import uselessFormat from './useless-format.js';
 
-export const stringsRules: RuleDef[] = [uselessFormat, singleCharPattern, formatPushString, formatArgsNested, manualStrRepeat];
+export const stringsRules: RuleDef[] = [uselessFormat, singleCharPattern, formatPushString, formatArgsNested, manualStrRepeat, stringRebuildInLoop];

@@ -143,7 +143,7 @@ export function fmtWriteImport(ctx: FileContext, node: Node): Edit[] {
   }
   const indent = indentOf(first);
   const lineStart = first.startIndex - indent.length;
-  return [{ start: lineStart, end: lineStart, text: `${indent}use ${path} as _;\n` }];
+  return [{ start: lineStart, end: lineStart, text: `${indent}use ${path} as _;\n${mod.type === 'source_file' ? '\n' : ''}` }];
 }
 
 /** The loop (for/while/loop body) holding `node` inside its function, crossing macro arguments. */
