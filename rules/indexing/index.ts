@@ -1,6 +1,8 @@
 import type { RuleDef } from '../../src/engine/rule.js';
+import boundsCheck from './bounds-check.js';
 import iterNthZero from './iter-nth-zero.js';
 import iterShortcuts from './iter-shortcuts.js';
 import needlessRangeLoop from './needless-range-loop.js';
+import sortUnstablePrimitive from './sort-unstable-primitive.js';
 
-export const indexingRules: RuleDef[] = [iterNthZero, iterShortcuts, needlessRangeLoop];
+export const indexingRules: RuleDef[] = [iterNthZero, iterShortcuts, needlessRangeLoop, boundsCheck, sortUnstablePrimitive];
