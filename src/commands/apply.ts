@@ -16,7 +16,7 @@ import { materialize, type Candidate, type SourceFile } from '../verify/candidat
 import { cargoMetadata, enabledFeatures, ensureCargo, parseTestCounts, type TestCounts, type WorkspaceInfo } from '../verify/cargo.js';
 import { findUnverified } from '../verify/cfg.js';
 import { runBound, runGate, type BenchEntry, type BenchGate, type Reason } from '../verify/gate.js';
-import { Interrupts, Journal, publishJournal, recoverInterruptedWrite, sha256, writePhase, type PlannedWrite } from '../verify/journal.js';
+import { interrupted, Interrupts, Journal, publishJournal, recoverInterruptedWrite, sha256, writePhase, type PlannedWrite } from '../verify/journal.js';
 import { CargoOracle, failureText } from '../verify/oracle.js';
 import { Progress, seconds } from '../verify/progress.js';
 import { Scratch } from '../verify/scratch.js';
@@ -254,6 +254,8 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
     if (writes && plans.length > 0) {
       const delayMs = Number(ctx.env.RXFIX_WRITE_PHASE_DELAY_MS ?? 0) || 0;
       const w = interrupts.deferDuring(() => writePhase(plans, { journal, delayMs, onBegin: () => progress.note(`rxfix: writing ${plans.length} file${plans.length === 1 ? '' : 's'}`) }));
+      // Signals that arrived during the (synchronous) write phase are delivered now.
+      await new Promise((resolve) => setTimeout(resolve, 10));
       skippedPaths = new Set(w.skipped.map((p) => p.path));
       for (const p of w.skipped) warnings.push(`warning: ${p.path} changed since it was scanned; its fixes were not written (run rxfix apply again)`);
     }
@@ -286,6 +288,10 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
       return { exitCode: EXIT.interrupted, stdout, stderr, files: [] };
     }
     return { exitCode: EXIT.ok, stdout, stderr, files: [] };
+  } catch (e) {
+    // Once interrupted, whatever failed (a killed cargo metadata, a half-read file) failed because of it.
+    if (interrupts.signal.aborted && !(e instanceof RxfixError && e.exitCode === EXIT.interrupted)) throw interrupted();
+    throw e;
   } finally {
     progress.clear();
     interrupts.uninstall();
