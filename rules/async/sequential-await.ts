@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { inAsync } from '../../src/engine/analysis/async.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { methodCall } from '../sync/shared.js';
+import { declarationOf, methodCall } from '../sync/shared.js';
 
 /** Calls whose order is the point: sleeping, locking, channels, streams, transactions. */
 const ORDERED = /^(sleep|sleep_until|timeout|lock|read|write|recv|send|acquire|acquire_owned|next|try_next|accept|flush|close|shutdown|commit|rollback|begin|wait|notified|join|changed|tick|yield_now|ready|readable|writable|connect|bind|login|authenticate|migrate|init|initialize|start|stop)$/;
@@ -28,8 +28,11 @@ The calls run one at a time although nothing orders them.
 Not matched, because the order is usually the point: method calls on one receiver (a connection,
 a transaction, \`self\`: often \`&mut\` and sequential by construction), calls named like ordered
 operations (\`sleep\`, \`lock\`, \`recv\`, \`send\`, \`next\`, \`acquire\`, \`commit\`, \`connect\`, ...),
-calls taking \`&mut\` arguments, and a free call in a loop when it is a method call (the receiver
-may be a single connection). Local closures and blocks are not followed.
+calls taking \`&mut\` arguments, two calls sharing a variable that is a \`&mut\` or \`mut\` binding
+or named like a resource (\`conn\`, \`stream\`, \`client\`, \`tx\`, \`db\`, ...: its protocol orders the
+calls), a method call in a loop (the receiver may be a single connection), and a call through a
+closure or fn-pointer variable (an \`FnMut\` cannot run twice at once). Local closures and blocks
+are not followed.
 
 Fix: (a) \`join_all\`/\`try_join_all\` over \`items.iter().map(f)\`, or
 \`stream::iter(items).map(f).buffered(n)\` to bound concurrency and keep order; (b)
@@ -89,6 +92,9 @@ function inLoop(ctx: FileContext, awaitNode: Node, call: Node): false | { messag
   if (!body || !pat || !(awaitNode.startIndex >= body.startIndex && awaitNode.endIndex <= body.endIndex)) return false;
   const callee = calleeOf(call);
   if (!callee || callee.root !== null || ORDERED.test(callee.name) || takesMutRef(call)) return false;
+  // a closure or fn pointer held in a variable (`routine(x).await` with `routine: FnMut`) cannot run concurrently
+  const f = call.childForFieldName('function');
+  if (f?.type === 'identifier' && declarationOf(ctx, f, call)) return false;
   const awaits = body.descendantsOfType('await_expression').filter((a) => a !== null && ctx.closest(a, ['closure_expression', 'async_block', 'for_expression'])?.id === loop.id);
   if (awaits.length !== 1) return false;
   if (body.descendantsOfType(['break_expression', 'return_expression']).length > 0) return false;
@@ -124,7 +130,7 @@ function awaitedCallOf(letNode: Node): Node | null {
   return c?.type === 'call_expression' ? c : null;
 }
 
-function independent(first: Node, second: Node): boolean {
+function independent(ctx: FileContext, first: Node, second: Node): boolean {
   const a = awaitedCallOf(first);
   const b = awaitedCallOf(second);
   if (!a || !b) return false;
@@ -135,7 +141,27 @@ function independent(first: Node, second: Node): boolean {
   if (takesMutRef(a) || takesMutRef(b)) return false;
   const bound = identifiersIn(first.childForFieldName('pattern')!);
   const used = identifiersIn(b);
-  return ![...bound].some((x) => used.has(x));
+  if ([...bound].some((x) => used.has(x))) return false;
+  // one resource passed to both (a connection, a stream, a `&mut` binding): its protocol orders them
+  const inA = identifiersIn(a);
+  for (const x of used) {
+    if (!inA.has(x)) continue;
+    if (RESOURCE.test(x)) return false;
+    const d = declarationOf(ctx, identifierNode(b, x)!, second);
+    if (d && d.kind !== 'field' && (isMutBinding(d.node) || (d.type !== null && d.type.type === 'reference_type' && d.type.text.replace(/\s+/g, '').startsWith('&mut')) || (d.type !== null && d.type.text.includes('&mut')))) return false;
+  }
+  return true;
+}
+
+const RESOURCE = /^(conn|connection|con|tx|txn|transaction|client|stream|socket|sock|db|database|session|reader|writer|rx|tx_|sender|receiver|sink|framed|io|pool|channel|chan|file|handle|ws|websocket)$/;
+
+function identifierNode(n: Node, name: string): Node | null {
+  return n.descendantsOfType('identifier').find((i) => i?.text === name) ?? null;
+}
+
+/** `let mut x` or a `mut x` parameter. */
+function isMutBinding(decl: Node): boolean {
+  return decl.children.some((c) => c?.type === 'mutable_specifier') || decl.childForFieldName('pattern')?.type === 'mut_pattern';
 }
 
 /** Shape (b): this let and the previous statement are independent awaited lets. */
@@ -143,10 +169,10 @@ function pair(ctx: FileContext, awaitNode: Node, _call: Node): false | { message
   const second = letOf(ctx, awaitNode);
   if (!second) return false;
   const first = prevStatement(second);
-  if (!first || first.type !== 'let_declaration' || !independent(first, second)) return false;
+  if (!first || first.type !== 'let_declaration' || !independent(ctx, first, second)) return false;
   // a run of three independent lets is reported once, at its second statement
   const before = prevStatement(first);
-  if (before && before.type === 'let_declaration' && independent(before, first)) return false;
+  if (before && before.type === 'let_declaration' && independent(ctx, before, first)) return false;
   const name = first.childForFieldName('pattern')!.text;
   return { message: `this await does not depend on \`${name}\`, awaited just before: the two run one after the other` };
 }

@@ -33,7 +33,7 @@ export default defineRule({
 
 When not to change it: a \`Mutex\` also orders the memory accesses around it and guards invariants
 that span several fields, which a \`Relaxed\` atomic does not; a \`Condvar\` needs a \`Mutex\` (files
-that mention \`Condvar\` are not reported for shape 1); a \`Mutex\` poisons or deadlocks where a
+that mention \`Condvar\`, or name a \`MutexGuard\` of the value's type, are not reported for shape 1); a \`Mutex\` poisons or deadlocks where a
 \`RefCell\` panics; \`Arc\` → \`Rc\` changes \`Send\`/\`Sync\` of every type containing it, a public
 API change. 128-bit integers have no stable atomic and are not reported.
 
@@ -108,6 +108,8 @@ function stdName(ctx: FileContext, head: Node): string | null {
 
 function wordForm(ctx: FileContext, inner: string): false | { message: string; help: string } {
   if (/\bCondvar\b/.test(ctx.source)) return false;
+  // a guard of it handed out or stored: the lock is a critical section guarding more than the value
+  if (inner !== 'int' && new RegExp(`MutexGuard<[^<>]*\\b${inner === 'ptr' ? '\\*mut' : inner}\\b`).test(ctx.source)) return false;
   const atomic = inner === 'ptr' ? 'AtomicPtr' : inner === 'int' ? 'AtomicUsize` or `AtomicI64' : ATOMIC[inner];
   if (!atomic) return false;
   const what = inner === 'ptr' ? '*mut T' : inner === 'int' ? '{integer}' : inner;
