@@ -1,6 +1,6 @@
 // Bench targets from `cargo metadata` (name, source) and the manifest (`harness`), the adapter each
 // one needs, and building them once per side (`cargo bench --no-run --message-format=json`).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { RxfixError } from '../errors.js';
@@ -50,12 +50,39 @@ export function benchTargetsFromMetadata(metadataJson: string): BenchTarget[] {
   return out.sort((a, b) => a.packageName.localeCompare(b.packageName) || a.name.localeCompare(b.name));
 }
 
-export async function discoverBenches(crateDir: string, env: NodeJS.ProcessEnv): Promise<BenchTarget[]> {
+export interface Discovered {
+  targets: BenchTarget[];
+  /** Names of the workspace's own packages (built from source on each side). */
+  packages: string[];
+  workspaceRoot: string;
+}
+
+export async function discoverBenches(crateDir: string, env: NodeJS.ProcessEnv): Promise<Discovered> {
   const manifest = path.join(crateDir, 'Cargo.toml');
   if (!existsSync(manifest)) throw new RxfixError(`error: ${crateDir}: no Cargo.toml here; point rxfix bench at a crate or workspace folder`);
   const r = await runProcess('cargo', ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifest], { env, timeoutMs: 120_000 });
   if (r.code !== 0) throw new RxfixError(`error: cargo metadata failed in ${crateDir}: ${lastLine(r.stderr || r.spawnError || '')}`);
-  return benchTargetsFromMetadata(r.stdout);
+  const meta = JSON.parse(r.stdout) as { packages: { name: string }[]; workspace_root: string };
+  return { targets: benchTargetsFromMetadata(r.stdout), packages: meta.packages.map((p) => p.name), workspaceRoot: meta.workspace_root };
+}
+
+/**
+ * Forget cargo's fingerprints of the workspace's own packages in a target dir. Cargo's fingerprint
+ * of a path package does not include the package's folder, so a target dir last used for another
+ * copy of the crate (the other side, a seeded copy, an earlier candidate) would count as fresh and
+ * hand back the other side's binary. Dependencies keep their fingerprints and are not rebuilt.
+ */
+export function forgetLocalFingerprints(targetDir: string, packages: readonly string[]): void {
+  if (!existsSync(targetDir)) return;
+  for (const profile of readdirSync(targetDir, { withFileTypes: true })) {
+    if (!profile.isDirectory()) continue;
+    const fp = path.join(targetDir, profile.name, '.fingerprint');
+    if (!existsSync(fp)) continue;
+    for (const e of readdirSync(fp)) {
+      const m = /^(.+)-[0-9a-f]{16}$/.exec(e);
+      if (m && packages.includes(m[1]!)) rmSync(path.join(fp, e), { recursive: true, force: true });
+    }
+  }
 }
 
 /** Identity of a bench target that is the same on both sides: manifest path relative to the crate, and name. */
@@ -79,7 +106,8 @@ export function benchExecutables(messages: string, crateDir: string): Map<string
   return out;
 }
 
-export async function buildBenches(crateDir: string, targetDir: string, env: NodeJS.ProcessEnv, label: string, timeoutMs: number): Promise<Map<string, string>> {
+export async function buildBenches(crateDir: string, targetDir: string, env: NodeJS.ProcessEnv, label: string, timeoutMs: number, packages: readonly string[]): Promise<Map<string, string>> {
+  forgetLocalFingerprints(targetDir, packages);
   const r = await runProcess('cargo', ['bench', '--no-run', '--message-format=json', '--manifest-path', path.join(crateDir, 'Cargo.toml')], {
     env: { ...env, CARGO_TARGET_DIR: targetDir },
     timeoutMs,

@@ -89,7 +89,7 @@ export function which(name: string, envPath: string | undefined): string | null 
 
 /** The first line of a panic message in a Rust program's stderr, if it panicked. */
 export function panicLine(stderr: string): string | null {
-  const m = /thread '[^']*' panicked at ([^\n]*)\n([^\n]*)/.exec(stderr);
+  const m = /thread '[^']*'(?: \(\d+\))? panicked at ([^\n]*)\n([^\n]*)/.exec(stderr);
   if (!m) return null;
   return `${m[2]!.trim() || 'panic'} (at ${m[1]!.replace(/:$/, '')})`;
 }

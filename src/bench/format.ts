@@ -17,9 +17,10 @@ function fmtNum(v: number): string {
 export function fmtValue(v: number | null, unit: string): string {
   if (v === null) return '-';
   if (unit === 'ns') {
-    if (v >= 1e9) return `${fmtNum(v / 1e9)} s`;
-    if (v >= 1e6) return `${fmtNum(v / 1e6)} ms`;
-    if (v >= 1e3) return `${fmtNum(v / 1e3)} µs`;
+    const sig = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+    if (v >= 1e9) return `${sig(v / 1e9)} s`;
+    if (v >= 1e6) return `${sig(v / 1e6)} ms`;
+    if (v >= 1e3) return `${sig(v / 1e3)} µs`;
     return `${fmtNum(v)} ns`;
   }
   return fmtNum(v);
@@ -45,7 +46,7 @@ function sortRows(rows: readonly BenchRow[]): BenchRow[] {
 }
 
 function caption(res: BenchResult): string {
-  return `${res.metrics.includes('time') ? `time: ratio of medians over ${res.rounds} paired rounds, bootstrap 95 % CI, threshold ±${res.thresholdPct} %, Holm-corrected; ` : ''}counts: exact (valgrind, one run per side, baseline repeated)`;
+  return `${res.metrics.includes('time') ? `time: ratio of medians over ${res.rounds} paired rounds, bootstrap 95 % CI, threshold ±${res.thresholdPct} %, Holm-corrected; ` : ''}counts: exact, valgrind, one run per side (baseline repeated), startup subtracted`;
 }
 
 export function formatTable(res: BenchResult): string {

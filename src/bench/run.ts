@@ -8,7 +8,7 @@ import { parseDivan } from './adapters/divan.js';
 import { parseLibtest } from './adapters/libtest.js';
 import { ParseError, parsePlain } from './adapters/plain.js';
 import { parseCachegrind, parseCallgrindInstructions, parseDhat, valgrindArgs, type ValgrindTool } from './adapters/valgrind.js';
-import { buildBenches, discoverBenches, lastLine, targetKey } from './discover.js';
+import { buildBenches, discoverBenches, lastLine, targetKey, type Discovered } from './discover.js';
 import { panicLine, runProcess, which, type ProcResult } from './exec.js';
 import { judgeCount, judgeTime, median, percentiles, type PairedInput } from './stats.js';
 import { METRICS, VALGRIND_METRICS, type BenchResult, type BenchRow, type BenchTarget, type Metric, type TimeSamples } from './types.js';
@@ -77,21 +77,25 @@ export async function measure(baseline: Side, candidate: Side, o: MeasureOptions
   if (o.rounds < MIN_ROUNDS) throw new RxfixError(`error: --rounds ${o.rounds}: at least ${MIN_ROUNDS} rounds are needed for a paired comparison`);
   const valgrind = requireValgrind(o.metrics, o.env);
 
-  const [ta, tb] = await Promise.all([discoverBenches(baseline.dir, o.env), discoverBenches(candidate.dir, o.env)]);
+  const [da, db] = await Promise.all([discoverBenches(baseline.dir, o.env), discoverBenches(candidate.dir, o.env)]);
+  const ta = da.targets;
+  const tb = db.targets;
   if (ta.length === 0 && tb.length === 0) {
     result.notes.push(`rxfix: no benches in ${candidate.dir} (no [[bench]] targets or benches/ files); nothing to compare`);
     return result;
   }
   const buildMs = o.buildTimeoutMs ?? 30 * 60_000;
+  mkdirSync(o.scratch, { recursive: true });
   progress(`building baseline benches (${baseline.dir})`);
-  const exeA = await buildBenches(baseline.dir, baseline.targetDir, o.env, 'baseline', buildMs);
-  // Seed the candidate's target dir with the baseline's: dependencies are reused, the crate rebuilds.
+  const exeA = await buildFromFixedPath(baseline, da, o, buildMs);
+  // Seed the candidate's target dir with the baseline's: dependencies are reused (the workspace's
+  // own packages rebuild, their fingerprints are forgotten before every build).
   if (!existsSync(candidate.targetDir) && existsSync(baseline.targetDir)) {
     progress('seeding the candidate target dir from the baseline build');
-    cpSync(baseline.targetDir, candidate.targetDir, { recursive: true, preserveTimestamps: true } as Parameters<typeof cpSync>[2]);
+    cpSync(baseline.targetDir, candidate.targetDir, { recursive: true });
   }
   progress(`building candidate benches (${candidate.dir})`);
-  const exeB = await buildBenches(candidate.dir, candidate.targetDir, o.env, 'candidate', buildMs);
+  const exeB = await buildFromFixedPath(candidate, db, o, buildMs);
 
   const keysB = new Map(tb.map((t) => [targetKey(candidate.dir, t.manifestPath, t.name), t]));
   const pairs: Pair[] = [];
@@ -112,13 +116,32 @@ export async function measure(baseline: Side, candidate: Side, o: MeasureOptions
   for (const t of tb) if (!ta.some((x) => targetKey(baseline.dir, x.manifestPath, x.name) === targetKey(candidate.dir, t.manifestPath, t.name))) result.notes.push(`note: bench target ${t.name} exists only in the candidate; skipped`);
   if (pairs.length > 1) for (const p of pairs) p.prefix = `${p.target.name}/`;
 
-  mkdirSync(o.scratch, { recursive: true });
   const names = new Map<string, string[]>(); // pair key → benchmark names
   if (o.metrics.includes('time')) result.rows.push(...(await timeRows(pairs, baseline, candidate, o, names, progress)));
   const counted = o.metrics.filter((m) => m !== 'time');
   if (counted.length > 0 && valgrind) result.rows.push(...(await countRows(pairs, baseline, candidate, o, counted, valgrind, names, progress)));
   return result;
 }
+
+/**
+ * Build one side from a copy of its workspace at one fixed path. Binaries embed source paths
+ * (debug info, panic locations); built from the same path, the same code gives the same bytes, so
+ * an A/A comparison measures identical executables and counts agree to the instruction.
+ */
+async function buildFromFixedPath(side: Side, d: Discovered, o: MeasureOptions, buildMs: number): Promise<Map<string, string>> {
+  const src = path.join(o.scratch, 'src');
+  rmSync(src, { recursive: true, force: true });
+  const root = d.workspaceRoot;
+  cpSync(root, src, { recursive: true, filter: (p) => !SKIP_COPY.has(path.basename(p)) || p === root });
+  const rel = path.relative(root, side.dir);
+  try {
+    return await buildBenches(path.join(src, rel), side.targetDir, o.env, side.label, buildMs, d.packages);
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
+}
+
+const SKIP_COPY = new Set(['target', '.git', 'node_modules']);
 
 // ---------- time ----------
 
@@ -209,7 +232,7 @@ function packageDir(p: Pair, side: Side): string {
 async function runTimed(p: Pair, side: Side, o: MeasureOptions, round: number): Promise<TimeSamples[]> {
   const exe = p.exe[side.label];
   const cwd = packageDir(p, side);
-  const env = { ...o.env };
+  const env: NodeJS.ProcessEnv = { ...sameEnv(o.env), CARGO_MANIFEST_DIR: cwd };
   let args = ['--bench'];
   let critHome: string | undefined;
   if (p.target.adapter === 'criterion') {
@@ -277,17 +300,26 @@ async function listNames(p: Pair, o: MeasureOptions): Promise<string[]> {
   }
 }
 
+/**
+ * The environment for a bench run, minus what differs between the two sides' folders: PWD's
+ * length moves the initial stack, which changes instruction and byte counts by a few units.
+ */
+function sameEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { PWD: _pwd, OLDPWD: _old, ...rest } = env;
+  return rest;
+}
+
 /** Arguments and env that run one benchmark once (or the whole target for `*`). */
 function onceInvocation(p: Pair, name: string, o: MeasureOptions, home: string): { args: string[]; env: NodeJS.ProcessEnv } {
   switch (p.target.adapter) {
     case 'criterion':
-      return { args: ['--exact', name], env: { ...o.env, CRITERION_HOME: home } };
+      return { args: ['--exact', name], env: { ...sameEnv(o.env), CRITERION_HOME: home } };
     case 'plain':
-      return { args: ['--bench', '--exact', name], env: { ...o.env, RXFIX_BENCH_ONCE: '1' } };
+      return { args: ['--bench', '--exact', name], env: { ...sameEnv(o.env), RXFIX_BENCH_ONCE: '1' } };
     case 'divan':
-      return { args: ['--test'], env: o.env };
+      return { args: name === '*' ? ['--test'] : ['--test', '--exact', name], env: sameEnv(o.env) };
     case 'libtest':
-      return { args: name === '*' ? [] : ['--exact', name], env: o.env };
+      return { args: name === '*' ? [] : ['--exact', name], env: sameEnv(o.env) };
   }
 }
 
@@ -296,9 +328,9 @@ type ToolValues = Record<string, number>;
 /**
  * One valgrind run. The program must see the same bytes on both sides, or counts differ by a few
  * instructions and bytes: the executable is copied to one fixed path (argv[0]) and every path in
- * its environment has the same length on both sides (tags A1, B1, A2).
+ * its environment has the same length on both sides (tags A0, B0, A1, B1, A2).
  */
-async function runUnderTool(valgrind: string, tool: ValgrindTool, p: Pair, name: string, side: Side, o: MeasureOptions, tag: 'A1' | 'B1' | 'A2'): Promise<ToolValues | { error: string }> {
+async function runUnderTool(valgrind: string, tool: ValgrindTool, p: Pair, name: string, side: Side, o: MeasureOptions, tag: 'A0' | 'B0' | 'A1' | 'B1' | 'A2'): Promise<ToolValues | { error: string }> {
   const base = path.join(o.scratch, 'valgrind', tool, p.target.name, name.replace(/[^A-Za-z0-9_.-]/g, '_'));
   const dir = path.join(base, tag);
   rmSync(dir, { recursive: true, force: true });
@@ -343,6 +375,17 @@ async function runUnderTool(valgrind: string, tool: ValgrindTool, p: Pair, name:
   return total;
 }
 
+const NO_BENCH = 'rxfix-selects-no-benchmark';
+
+/** A run's counts minus its startup counts (peak bytes stay absolute: a peak is not additive). */
+function minus(run: ToolValues | { error: string }, startup: ToolValues | { error: string }): ToolValues | { error: string } {
+  if ('error' in run) return run;
+  if ('error' in startup) return { error: `startup run: ${startup.error}` };
+  const out: ToolValues = {};
+  for (const [k, v] of Object.entries(run)) out[k] = k === 'peak bytes' ? v : v - (startup[k] ?? 0);
+  return out;
+}
+
 const UNITS: Record<Exclude<Metric, 'time'>, string[]> = {
   instructions: ['instructions'],
   allocations: ['blocks', 'bytes'],
@@ -364,21 +407,29 @@ async function countRows(
   const tools = [...new Set(metrics.map((m) => TOOL_OF[m as Exclude<Metric, 'time'>]))];
   for (const p of pairs) {
     const list = names.get(p.key) ?? (await listNames(p, o));
+    // Startup (loader, std runtime, /proc/self/maps parsing) depends on the binary's layout, not on
+    // the benchmark: measure a run that selects no benchmark on each side and subtract it.
+    const startup = new Map<ValgrindTool, { a: ToolValues | { error: string }; b: ToolValues | { error: string } }>();
+    for (const tool of tools) {
+      progress(`valgrind ${tool}: ${p.target.name} startup`);
+      startup.set(tool, { a: await runUnderTool(valgrind, tool, p, NO_BENCH, A, o, 'A0'), b: await runUnderTool(valgrind, tool, p, NO_BENCH, B, o, 'B0') });
+    }
     for (const name of list) {
       const values = new Map<ValgrindTool, { a?: ToolValues; b?: ToolValues; a2?: ToolValues; error?: string }>();
       for (const tool of tools) {
         progress(`valgrind ${tool}: ${p.prefix}${name}`);
-        const a = await runUnderTool(valgrind, tool, p, name, A, o, 'A1');
+        const s0 = startup.get(tool)!;
+        const a = minus(await runUnderTool(valgrind, tool, p, name, A, o, 'A1'), s0.a);
         if ('error' in a) {
           values.set(tool, { error: `baseline: ${a.error}` });
           continue;
         }
-        const b = await runUnderTool(valgrind, tool, p, name, B, o, 'B1');
+        const b = minus(await runUnderTool(valgrind, tool, p, name, B, o, 'B1'), s0.b);
         if ('error' in b) {
           values.set(tool, { error: `candidate: ${b.error}` });
           continue;
         }
-        const a2 = await runUnderTool(valgrind, tool, p, name, A, o, 'A2');
+        const a2 = minus(await runUnderTool(valgrind, tool, p, name, A, o, 'A2'), s0.a);
         values.set(tool, 'error' in a2 ? { error: `baseline: ${a2.error}` } : { a, b, a2 });
       }
       for (const m of metrics) {
