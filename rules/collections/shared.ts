@@ -2,6 +2,7 @@
 // the statements around a `let`.
 import type { Node } from 'web-tree-sitter';
 import { resolvePath } from '../../src/engine/analysis/paths.js';
+import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { lastSegment } from '../../src/engine/syntax.js';
 
@@ -106,3 +107,36 @@ export function isStdName(ctx: FileContext, name: string, at: Node): boolean {
   return r.kind === 'import' && /^(std|alloc|core)::/.test(r.path);
 }
 
+
+/** The kind of sequence a local visibly is, from its written type or its initializer. */
+export type SeqKind = 'vec' | 'slice' | 'array' | 'deque';
+
+export function visibleSeqKind(ctx: FileContext, ident: Node): SeqKind | null {
+  if (ident.type !== 'identifier') return null;
+  const b = resolveBinding(ctx, ident);
+  if (!b || !b.simple) return null;
+  if (b.type) {
+    let t = b.type.text.replace(/\s+/g, ' ').trim();
+    for (;;) {
+      const r = /^&\s*('[A-Za-z_]+\s*)?(mut\s+)?/.exec(t);
+      if (!r || r[0].length === 0) break;
+      t = t.slice(r[0].length).trim();
+    }
+    if (/^((std|alloc)::vec::)?Vec\s*</.test(t)) return isStdName(ctx, 'Vec', ident) ? 'vec' : null;
+    if (/^((std::collections::)?VecDeque)\s*</.test(t)) return 'deque';
+    if (/^\[[^;]*\]$/.test(t)) return 'slice';
+    if (/^\[.*;.*\]$/.test(t)) return 'array';
+    return null;
+  }
+  const v = b.value;
+  if (!v || b.kind !== 'let') return null;
+  if (v.type === 'macro_invocation' && v.childForFieldName('macro')?.text === 'vec') return 'vec';
+  if (v.type === 'array_expression') return 'array';
+  const ctor = emptyCtor(v, new Set(['Vec'])) ?? emptyCtor(v, new Set(['Vec']), 'with_capacity');
+  if (ctor || (v.type === 'call_expression' && /^(std::vec::)?Vec::with_capacity$/.test(v.childForFieldName('function')?.text ?? ''))) {
+    return isStdName(ctx, 'Vec', ident) ? 'vec' : null;
+  }
+  const c = collectCall(v);
+  if (c && c.targetName === 'Vec') return 'vec';
+  return null;
+}
