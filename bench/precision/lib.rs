@@ -1,0 +1,1 @@
+// empty: this manifest only pins the crates that bench/precision.js vendors
