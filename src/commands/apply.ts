@@ -212,7 +212,6 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
         if (why) progress.note(`note: ${c.path}:${c.line}: ${c.ruleId} was not compiled by this build (${why}); ${opts.keepUnverified ? 'kept (--keep-unverified)' : 'not kept; pass --keep-unverified to keep it'}`);
       }
       const result = await runGate(gateSet, oracle, {
-        hasBenches: ws!.hasBenches,
         baselineCounts: before,
         benchGate: ctx.benchGate,
         scratch,

@@ -5,8 +5,9 @@
 //                check again; errors that touch none → find the first culprit by bisection.
 //   test phase:  cargo test S; on failure find the first culprit by bisection, drop it, test again.
 //   bench phase: optional hook (see BenchGate); what it rejects is dropped and S is re-verified.
-//   confirm:     the last passing test run was on exactly the kept set; workspaces with bench
-//                targets (which `cargo test` does not compile) get one more `cargo check`.
+//   confirm:     the last passing test run was on exactly the kept set, and a test run builds
+//                every target (`cargo test --no-run --all-targets`, then the tests), so it is the
+//                confirmation: no extra run.
 //
 // Bisection is a binary search for the shortest failing prefix of S: prefix(lo) is known to pass
 // (lo = 0: the baseline), S fails, so ⌈log2 |S|⌉ runs find i with prefix(i) passing and
@@ -89,8 +90,6 @@ export interface GateProgress {
 }
 
 export interface GateOptions {
-  /** Bench targets exist: `cargo test` does not compile them, so the kept set gets a final check. */
-  hasBenches: boolean;
   baselineCounts: TestCounts | null;
   benchGate?: BenchGate;
   scratch?: Scratch;
@@ -136,7 +135,8 @@ export async function runGate(all: readonly Candidate[], oracle: Oracle, opts: G
   const check = async (set: readonly Candidate[], phase: Phase): Promise<RunResult> => {
     if (set.length === 0) return PASS;
     const k = keyOf(set);
-    const hit = checks.get(k) ?? (!opts.hasBenches && tests.get(k)?.ok ? tests.get(k) : undefined);
+    // a passing test run built every target, so it answers for check too
+    const hit = checks.get(k) ?? (tests.get(k)?.ok ? tests.get(k) : undefined);
     if (hit) return hit;
     runs++;
     progress(phase);
@@ -212,10 +212,6 @@ export async function runGate(all: readonly Candidate[], oracle: Oracle, opts: G
         S = S.filter((c) => !drop.has(c.id));
         continue;
       }
-    }
-    if (opts.hasBenches && S.length > 0 && !checks.get(keyOf(S))?.ok) {
-      const r = await check(S, 'confirm');
-      if (!r.ok) continue;
     }
     break;
   }

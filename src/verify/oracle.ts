@@ -40,9 +40,13 @@ export class CargoOracle implements Oracle {
     return ['check', '--workspace', '--all-targets', '--message-format=json', ...this.o.featureArgs];
   }
 
-  /** Tests are built first without a timeout, then run with it, so the timeout measures the tests alone. */
+  /**
+   * Tests are built first without a timeout, then run with it, so the timeout measures the tests
+   * alone. The build takes every target (benches too, which plain `cargo test` skips), so a passing
+   * test run also confirms that the set compiles everywhere.
+   */
   testArgs(build: boolean): string[] {
-    return build ? ['test', '--workspace', '--no-run', '--message-format=json', ...this.o.featureArgs] : ['test', '--workspace', '-q', ...this.o.featureArgs];
+    return build ? ['test', '--workspace', '--no-run', '--all-targets', '--message-format=json', ...this.o.featureArgs] : ['test', '--workspace', '-q', ...this.o.featureArgs];
   }
 
   async run(kind: 'check' | 'test', set: readonly Candidate[], phase: Phase | 'baseline-check' | 'baseline-test', timeoutMs?: number): Promise<CargoRun> {
