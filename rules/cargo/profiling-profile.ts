@@ -20,7 +20,7 @@ A separate profile that inherits release and adds \`debug = "line-tables-only"\`
 untouched; \`cargo build --profile profiling\` puts its output in \`target/profiling/\`.
 
 Matched in the workspace root Cargo.toml (cargo ignores \`[profile.*]\` elsewhere) of workspaces that
-build a binary or have benchmarks, when no optimised profile (\`release\`, \`bench\` or a custom one)
+build a binary (\`src/main.rs\`, \`src/bin/\`, \`[[bin]]\`, cdylib, staticlib), when no optimised profile (\`release\`, \`bench\` or a custom one)
 sets a non-zero \`debug\`. Reported at \`[profile.profiling]\` when that profile exists without
 \`debug\`, else at \`[profile.release]\` or \`[package]\`/\`[workspace]\`.
 
@@ -36,7 +36,7 @@ the profile but runs no profiler.`,
   manifest(input) {
     if (!isRootManifest(input)) return [];
     const t = workspaceTargets(input.path);
-    if (!t.bin && !t.bench) return [];
+    if (!t.bin) return [];
     const profiles = isObj(input.data.profile) ? input.data.profile : {};
     for (const [name, p] of Object.entries(profiles)) {
       if (name === 'dev' || name === 'test' || !isObj(p)) continue;

@@ -18,8 +18,9 @@ is inlined, but non-generic functions of other crates are calls through the crat
 LLVM see a crate as one unit: typically 5-20% faster and smaller binaries.
 
 Matched in the workspace root Cargo.toml only (cargo ignores \`[profile.*]\` elsewhere), for
-workspaces that build a binary (a \`src/main.rs\`, \`src/bin/\`, \`[[bin]]\`, a cdylib or staticlib)
-or have benchmarks (the bench profile inherits release):
+workspaces that build a binary (a \`src/main.rs\`, \`src/bin/\`, \`[[bin]]\`, a cdylib or staticlib;
+a library's own profile does not reach the crates that depend on it, and enabling LTO only for its
+benchmarks would make them unrepresentative):
 - no \`lto\` key in \`[profile.release]\` (reported at that header, or at \`[package]\`/\`[workspace]\`
   when the section is absent). An explicit \`lto = false\` or \`"off"\` is the user's decision and is
   not reported;
@@ -37,7 +38,7 @@ allocator (mimalloc, jemalloc).`,
   manifest(input) {
     if (!isRootManifest(input)) return [];
     const t = workspaceTargets(input.path);
-    if (!t.bin && !t.bench) return [];
+    if (!t.bin) return [];
     const release = profile(input, 'release');
     const out: ManifestFinding[] = [];
     const cgu = release?.['codegen-units'];

@@ -1,4 +1,6 @@
-import { dependencyFeatures, workspaceMembers, crateTargets } from '../../src/engine/manifest.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { crateTargets, dependencyFeatures, readManifest, workspaceMembers } from '../../src/engine/manifest.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { anchor, isRootManifest, profile } from './shared.js';
 
@@ -21,7 +23,8 @@ paths slightly faster. rxfix reports the opportunity and never applies it, becau
 - \`cargo test\` and \`cargo bench\` ignore the setting (the harness needs unwinding), so the verify
   gate cannot detect the breakage.
 
-Matched in the workspace root Cargo.toml of workspaces that build a binary, when
+Matched in the workspace root Cargo.toml of workspaces that build a binary and have no library
+crate (\`src/lib.rs\` or \`[lib]\`: a library's users choose their own strategy), when
 \`[profile.release]\` has no \`panic\` key (reported at that header, or at \`[package]\`/\`[workspace]\`).
 Not reported when a workspace crate depends on a runtime or pool that isolates panics per task or
 job (tokio, async-std, smol, rayon, actix, axum, hyper, warp, rocket, tower, tonic, ...), since there
@@ -33,7 +36,8 @@ Tier: report-only, no fix (patterns.md G2).`,
   manifest(input) {
     if (!isRootManifest(input)) return [];
     const members = workspaceMembers(input.path);
-    if (!members.some((m) => crateTargets(m).bin)) return [];
+    // applications only: with a library in the workspace, dependents choose their own strategy
+    if (!members.some((m) => crateTargets(m).bin) || members.some(hasLib)) return [];
     const release = profile(input, 'release');
     if (release && 'panic' in release) return [];
     for (const m of members) {
@@ -43,3 +47,8 @@ Tier: report-only, no fix (patterns.md G2).`,
     return [anchor(input, 'profile.release')];
   },
 });
+
+function hasLib(manifest: string): boolean {
+  const m = readManifest(manifest);
+  return existsSync(path.join(path.dirname(manifest), 'src/lib.rs')) || (m !== null && typeof m.data.lib === 'object');
+}
