@@ -46,7 +46,8 @@ export async function setup(opts: SetupOptions): Promise<Setup> {
   checkRuleIds(config, (id) => resolveRuleId(allRules, id) !== undefined);
   const { rules, severity } = selectRules(allRules, { only: opts.only, skip: opts.skip, settings: config.rules });
   await loadRust();
-  const ruleSet = compileRuleSet(rules);
+  // Built-in queries are known to compile: build the combined Query only when a file needs it.
+  const ruleSet = compileRuleSet(rules, { lazyQuery: rules.every((r) => builtinRules.includes(r)) });
   const optIn = new Set((opts.only ?? []).map((n) => resolveRuleId(allRules, n)?.id).filter((x): x is string => Boolean(x)));
   return { config, allRules, ruleSet, severity, optIn };
 }

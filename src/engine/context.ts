@@ -15,6 +15,7 @@ export interface CrateInfo {
 export class FileContext {
   readonly lines: LineIndex;
   private readonly levelOfTree = new Map<Tree, ShadowLevel>();
+  private mentionsClippy: boolean | undefined;
 
   constructor(
     readonly path: string,
@@ -128,6 +129,7 @@ export class FileContext {
 
   /** `#[allow(clippy::x)]` / `#[expect(clippy::x)]` on an enclosing item, or inner `#![allow]` in the file. */
   clippyAllowed(node: Node, lint: string): boolean {
+    if (!(this.mentionsClippy ??= this.source.includes('clippy'))) return false; // no attribute can allow it
     const name = lint.replace(/^clippy::/, '');
     const re = new RegExp(`^#!?\\[(allow|expect)\\(.*\\bclippy::(${name}|perf|style|all|complexity|pedantic|nursery)\\b.*\\)\\]$`);
     for (const a of [node, ...this.ancestors(node)]) {

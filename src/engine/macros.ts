@@ -6,7 +6,7 @@
 // expression nodes whose indices are already file indices: no offset mapping, and fixes land at
 // the right bytes. Nested known macros appear as macro invocations in the shadow tree and are
 // expanded by the next level.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Range, Tree } from 'web-tree-sitter';
 import { parseRust } from './parser.js';
 
 export const EXPANDED_MACROS: ReadonlySet<string> = new Set([
@@ -85,6 +85,46 @@ export function shadowSource(source: string, expansions: readonly Expansion[]): 
 }
 
 /**
+ * The shadow of one level as the parser needs it: the shells of shadowSource() at the same
+ * indices, and `includedRanges` covering only them, so the parser reads the invocations and not
+ * the blanks in between (parsing a blank file-length shadow cost as much as the file's own parse).
+ * Same tokens, same trees as parsing shadowSource(), at a fraction of the cost.
+ */
+export function shadowInput(source: string, expansions: readonly Expansion[]): { text: string; ranges: Range[] } {
+  const sorted = [...expansions].sort((a, b) => a.invocation.startIndex - b.invocation.startIndex);
+  const pieces: string[] = [];
+  const ranges: Range[] = [];
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const point = (index: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - lineStarts[lo]! };
+  };
+  let at = 0;
+  for (const e of sorted) {
+    const start = e.invocation.startIndex;
+    const end = e.invocation.endIndex;
+    if (start < at) continue;
+    pieces.push(source.slice(at, start));
+    const bang = source.lastIndexOf('!', e.interiorStart - 1) - start;
+    let shell = source.slice(start, end);
+    if (e.name === 'vec') shell = ' '.repeat(bang + 1) + shell.slice(bang + 1);
+    else if (bang >= 0) shell = shell.slice(0, bang) + ' ' + shell.slice(bang + 1);
+    pieces.push(shell, ';');
+    ranges.push({ startIndex: start, endIndex: end + 1, startPosition: point(start), endPosition: point(end + 1) });
+    at = Math.min(end + 1, source.length);
+  }
+  pieces.push(source.slice(at));
+  return { text: pieces.join(''), ranges };
+}
+
+/**
  * Builds the shadow levels for a file. `accept` decides whether an invocation found in the real
  * tree may be expanded (not in attributes, macro_rules! bodies, ...). Caller deletes the trees.
  */
@@ -93,7 +133,8 @@ export function expandMacros(source: string, tree: Tree, accept: (n: Node) => bo
   const levels: ShadowLevel[] = [];
   let expansions = collectInvocations(tree.rootNode, 1, shadowed, accept);
   for (let level = 1; level <= MAX_LEVELS && expansions.length > 0; level++) {
-    const shadow = parseRust(shadowSource(source, expansions));
+    const input = shadowInput(source, expansions);
+    const shadow = parseRust(input.text, input.ranges);
     levels.push({ level, tree: shadow, expansions });
     const inside = (n: Node) => expansions.some((e) => n.startIndex >= e.interiorStart && n.endIndex <= e.interiorEnd);
     expansions = collectInvocations(shadow.rootNode, level + 1, shadowed, (n) => inside(n) && !hasErrorInShell(n));

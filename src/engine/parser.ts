@@ -1,6 +1,6 @@
 // web-tree-sitter is initialised once per thread and the parser reused (performance-notes.md P3, §3.7).
 import { createRequire } from 'node:module';
-import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter';
 
 let ready: Promise<Language> | undefined;
 let parser: Parser | undefined;
@@ -29,9 +29,9 @@ export function rust(): Language {
 }
 
 /** Parses Rust source. The caller must `tree.delete()` (P4: the WASM heap is otherwise exhausted). */
-export function parseRust(source: string): Tree {
+export function parseRust(source: string, includedRanges?: Range[]): Tree {
   if (!parser) throw new Error('internal: loadRust() was not awaited');
-  const tree = parser.parse(source);
+  const tree = includedRanges ? parser.parse(source, null, { includedRanges }) : parser.parse(source);
   if (!tree) throw new Error('internal: tree-sitter returned no tree');
   return tree;
 }

@@ -184,6 +184,8 @@ export function mandatoryCaptures(pattern: string): Set<string> {
 export function patternTriggers(pattern: string): string[][] {
   const mandatory = mandatoryCaptures(pattern);
   const sets: string[][] = [];
+  const root = rootLiteral(pattern);
+  if (root) sets.push([root]);
   for (const p of predicatesIn(pattern)) {
     if (p.name !== 'eq?' && p.name !== 'any-of?') continue;
     const [cap, ...rest] = p.args;
@@ -193,4 +195,38 @@ export function patternTriggers(pattern: string): string[][] {
     if (lits.length === rest.length) sets.push(lits);
   }
   return sets;
+}
+
+/** Node types whose source text always holds this keyword or sign (the grammar requires it). */
+const ROOT_LITERALS: Record<string, string> = {
+  await_expression: 'await',
+  for_expression: 'for',
+  while_expression: 'while',
+  loop_expression: 'loop',
+  unsafe_block: 'unsafe',
+  match_expression: 'match',
+  impl_item: 'impl',
+  trait_item: 'trait',
+  async_block: 'async',
+  static_item: 'static',
+  macro_invocation: '!',
+  closure_expression: '|',
+};
+
+/** The literal a pattern's root node requires (`(await_expression ...)` → `await`), if any. */
+function rootLiteral(pattern: string): string | null {
+  const tokens = tokenize(pattern);
+  if (tokens[0]?.kind !== 'open' || tokens[0].text !== '(' || tokens[1]?.kind !== 'other') return null;
+  const lit = ROOT_LITERALS[tokens[1].text];
+  if (!lit) return null;
+  let depth = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    if (tokens[t]!.kind === 'open') depth++;
+    else if (tokens[t]!.kind === 'close' && --depth === 0) {
+      let u = t + 1;
+      while (tokens[u]?.kind === 'capture') u++;
+      return tokens[u]?.kind === 'quant' && tokens[u]!.text !== '+' ? null : lit;
+    }
+  }
+  return null;
 }

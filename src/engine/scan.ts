@@ -1,7 +1,7 @@
 // Scanning a list of files: read, prefilter, match, suppress; deterministic ordering.
 import { fromCached, toCached, type ResultCache } from '../cache/results.js';
 import { matchSource, sortFindings, type FileResult, type MatchOptions } from './match.js';
-import type { RuleSet } from './registry.js';
+import { mayMatch, type RuleSet } from './registry.js';
 import type { Finding } from './rule.js';
 import { readRust } from './source-file.js';
 import type { IgnoreDirective } from './suppress.js';
@@ -43,7 +43,16 @@ export interface FastScanInput extends ScanInput {
   jobs?: number;
   /** How workers rebuild `rules`; without it everything runs in this thread. */
   recipe?: RuleRecipe;
+  /**
+   * For small in-thread scans: a rule set of only these rules (the ones whose triggers occur in
+   * the files to match), so the Query compiled is small (performance-notes §3.6). Findings are the
+   * same: the other rules cannot match these files.
+   */
+  narrow?: (ruleIds: ReadonlySet<string>) => RuleSet;
 }
+
+/** Below this many characters to match in this thread, `narrow` is used. */
+const NARROW_CHARS = 512 * 1024;
 
 export function scanFiles(input: ScanInput): ScanOutput {
   const out: ScanOutput = { findings: [], warnings: [], scanned: 0, skippedByPrefilter: 0, sources: new Map(), unusedIgnores: [] };
@@ -123,6 +132,15 @@ export async function scanFilesFast(input: FastScanInput): Promise<ScanOutput & 
     };
     stats.workers = (await runPool(take, size, input.recipe!, (i, r) => done(i, r, null))).workers;
   } else {
+    let rules = input.rules;
+    if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS) {
+      const ids = new Set<string>();
+      for (const m of misses) {
+        const source = sourceOf(slots[m.index]!);
+        if (source !== null) for (const r of input.rules.rules) if (r.def.query && !ids.has(r.def.id) && mayMatch(r, source)) ids.add(r.def.id);
+      }
+      if (ids.size > 0) rules = input.narrow(ids);
+    }
     for (const m of misses) {
       const slot = slots[m.index]!;
       const source = sourceOf(slot);
@@ -130,7 +148,7 @@ export async function scanFilesFast(input: FastScanInput): Promise<ScanOutput & 
         out.warnings.push(`warning: ${slot.shown}: changed or vanished during the scan, skipped`);
         continue;
       }
-      done(m.index, matchSource(slot.shown, source, input.rules, m.opts), source);
+      done(m.index, matchSource(slot.shown, source, rules, m.opts), source);
     }
   }
   for (const slot of slots) {

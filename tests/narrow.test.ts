@@ -1,0 +1,81 @@
+// Speed paths that must not change findings: a narrowed rule set (only the rules whose triggers
+// occur, small scans), the lazily compiled Query, and macro shadows parsed with includedRanges.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinRules } from '../rules/index.js';
+import { shadowInput, shadowSource, expandMacros } from '../src/engine/macros.js';
+import { matchSource } from '../src/engine/match.js';
+import { loadRust, parseRust } from '../src/engine/parser.js';
+import { compileRuleSet, containsToken, mayMatch, type RuleSet } from '../src/engine/registry.js';
+import { ROOT } from './helpers/cli.js';
+
+const fixtures: { name: string; source: string }[] = [];
+for (const id of readdirSync(path.join(ROOT, 'fixtures/rules'))) {
+  for (const f of readdirSync(path.join(ROOT, 'fixtures/rules', id))) {
+    if (f === 'invalid.rs' || f === 'valid.rs') fixtures.push({ name: `${id}/${f}`, source: readFileSync(path.join(ROOT, 'fixtures/rules', id, f), 'utf8') });
+  }
+}
+
+let full: RuleSet;
+beforeAll(async () => {
+  await loadRust();
+  full = compileRuleSet(builtinRules);
+});
+
+describe('narrowed and lazy rule sets', () => {
+  it('find exactly what the full rule set finds, on every rule fixture', () => {
+    expect(fixtures.length).toBeGreaterThan(20);
+    for (const { name, source } of fixtures) {
+      const ids = new Set(full.rules.filter((r) => r.def.query && mayMatch(r, source)).map((r) => r.def.id));
+      if (ids.size === 0) continue;
+      const narrow = compileRuleSet(builtinRules.filter((d) => ids.has(d.id)));
+      const opts = { includeTests: true };
+      expect(matchSource(name, source, narrow, opts), name).toEqual(matchSource(name, source, full, opts));
+    }
+  });
+
+  it('a lazy rule set has the same hash and compiles its Query on first use', () => {
+    const lazy = compileRuleSet(builtinRules, { lazyQuery: true });
+    expect(lazy.hash).toBe(full.hash);
+    const { source, name } = fixtures.find((f) => f.name.startsWith('useless-format/invalid'))!;
+    expect(matchSource(name, source, lazy).findings).toEqual(matchSource(name, source, full).findings);
+    expect(lazy.query!.patternCount()).toBe(full.query!.patternCount());
+  });
+});
+
+describe('prefilter tokens', () => {
+  it('matches whole tokens where the literal starts or ends with a word character', () => {
+    expect(containsToken('let t = thread::spawn(f);', 'read')).toBe(false);
+    expect(containsToken('let r = lock.read();', 'read')).toBe(true);
+    expect(containsToken('read()', 'read')).toBe(true);
+    expect(containsToken('x.read', 'read')).toBe(true);
+    expect(containsToken('a != b', '!')).toBe(true);
+    expect(containsToken('Vec::new_in(a)', 'Vec::new')).toBe(false);
+    expect(containsToken('x_read + reader + read_x', 'read')).toBe(false);
+  });
+});
+
+describe('macro shadows', () => {
+  it('parsing only the invocations (includedRanges) gives the trees of the blanked shadow source', () => {
+    const dump = (n: import('web-tree-sitter').Node): string =>
+      `${n.type}:${n.startIndex}-${n.endIndex}(${n.children.map((c) => dump(c!)).join(' ')})`;
+    let levels = 0;
+    for (const { source } of fixtures) {
+      const tree = parseRust(source);
+      const shadows = expandMacros(source, tree, () => true);
+      for (const sh of shadows) {
+        levels++;
+        const a = parseRust(shadowSource(source, sh.expansions));
+        const inp = shadowInput(source, sh.expansions);
+        const b = parseRust(inp.text, inp.ranges);
+        expect(b.rootNode.children.map((c) => dump(c!))).toEqual(a.rootNode.children.map((c) => dump(c!)));
+        a.delete();
+        b.delete();
+      }
+      tree.delete();
+      for (const sh of shadows) sh.tree.delete();
+    }
+    expect(levels).toBeGreaterThan(10);
+  });
+});
