@@ -15,14 +15,18 @@ function repo(files: Record<string, string>): string {
 }
 
 const LIB = ['pub fn a() -> String { format!("a") }', 'pub fn b(v: Vec<u8>) -> usize { len(&v.clone()) }', 'fn len(v: &Vec<u8>) -> usize { v.len() }', ''].join('\n');
+const ONLY = ['--only', 'useless-format,redundant-clone-arg'];
 const ids = (stdout: string) => JSON.parse(stdout).findings.map((f: { ruleId: string; line: number; severity: string }) => `${f.line} ${f.ruleId} ${f.severity}`);
 
 describe('rxfix.toml', () => {
   it('is found by walking up from the scanned path and turns rules off or changes severity', () => {
     const dir = repo({ 'rxfix.toml': '[rules]\nuseless-format = "off"\nredundant-clone-arg = { severity = "error" }\n', 'crates/x/src/lib.rs': LIB });
-    const r = rxfix(['scan', 'crates/x', '--format', 'json'], { cwd: dir });
-    expect(ids(r.stdout)).toEqual(['2 redundant-clone-arg error']);
+    const found: string[] = ids(rxfix(['scan', 'crates/x', '--format', 'json'], { cwd: dir }).stdout);
+    expect(found).toContain('2 redundant-clone-arg error');
+    expect(found.filter((f) => f.includes('useless-format'))).toEqual([]);
     expect(rxfix(['scan', 'crates/x', '--fail-on', 'error'], { cwd: dir }).code).toBe(1);
+    // an explicit --only wins over the file's "off"
+    expect(ids(rxfix(['scan', 'crates/x', '--format', 'json', '--only', 'useless-format'], { cwd: dir }).stdout)).toEqual(['1 useless-format warning']);
   });
 
   it('stops at the repository root', () => {
@@ -103,7 +107,7 @@ describe('suppressions', () => {
 
   it('silence the same or next line, or the whole file; only real comments count', () => {
     const dir = repo({ 'src/lib.rs': src });
-    expect(ids(rxfix(['scan', '--format', 'json'], { cwd: dir }).stdout)).toEqual(['10 useless-format warning']);
+    expect(ids(rxfix(['scan', '--format', 'json', ...ONLY], { cwd: dir }).stdout)).toEqual(['10 useless-format warning']);
   });
 
   it('--report-unused-ignores names the directive that silences nothing', () => {
