@@ -86,6 +86,7 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
   const progress = new Progress(ctx.progress, ctx.isTty);
   const interrupts = new Interrupts().install();
   const warnings: string[] = [];
+  let held: Scratch | null = null;
   try {
     let ws: WorkspaceInfo | null = null;
     let root: string;
@@ -148,99 +149,109 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
       cands.sort((a, b) => byPosition(a, b) || a.column - b.column);
       cands.forEach((c, i) => (c.id = i));
 
-      scratch = new Scratch(root, { env: ctx.env, exclude: [outDir] });
-      scratch.prepare();
-      const journalFile = path.join(scratch.dir, 'events.jsonl');
-      for (const w of recoverInterruptedWrite(journalFile)) progress.note(w);
-      scratch.lock();
-      journal = new Journal(journalFile);
-      journal.event({ type: 'start', root, candidates: cands.length, argv: process.argv.slice(2) });
-      progress.status(`rxfix: copying ${displayPath(root)} to the scratch folder`);
-      const synced = scratch.sync();
-      journal.event({ type: 'sync', scratch: scratch.dir, ...synced });
-      interrupts.throwIfInterrupted();
+      if (cands.length === 0) {
+        // Nothing to verify: no scratch copy, no cargo run.
+        const found = new Map<string, number>();
+        for (const x of pre) found.set(x.ruleId, (found.get(x.ruleId) ?? 0) + 1);
+        outcome = { texts: new Map(), applied: [], rejected: pre, found };
+      } else {
+        scratch = new Scratch(root, { env: ctx.env, exclude: [outDir] });
+        scratch.prepare();
+        const journalFile = path.join(scratch.dir, 'events.jsonl');
+        scratch.lock();
+        held = scratch;
+        for (const w of recoverInterruptedWrite(journalFile)) progress.note(w);
+        journal = new Journal(journalFile);
+        journal.event({ type: 'start', root, candidates: cands.length, argv: process.argv.slice(2) });
+        progress.status(`rxfix: copying ${displayPath(root)} to the scratch folder`);
+        const synced = scratch.sync();
+        journal.event({ type: 'sync', scratch: scratch.dir, ...synced });
+        interrupts.throwIfInterrupted();
 
-      const featureArgs = opts.features && opts.features.length > 0 ? ['--features', splitIds(opts.features).join(',')] : ['--all-features'];
-      let lastStart = 0;
-      const durations: number[] = [];
-      let phaseNow = 'baseline';
-      let keptNow = cands.length;
-      let rejectedNow = 0;
-      const status = (n: number) => {
-        const avg = durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0;
-        const eta = avg && !phaseNow.startsWith('baseline') ? ` · ETA ~${seconds(avg * (phaseNow.includes('check') ? 2 : 1))}` : '';
-        progress.status(`rxfix: [${phaseNow}] cargo run ${n || 'baseline'} · kept ${keptNow} · rejected ${rejectedNow}${eta}`);
-      };
-      const oracle = new CargoOracle({
-        scratch,
-        files,
-        all: cands,
-        journal,
-        featureArgs,
-        testTimeoutMs: 0,
-        signal: interrupts.signal,
-        onRun: (phase, n) => {
-          if (lastStart && n > 1) durations.push(Date.now() - lastStart);
-          lastStart = Date.now();
-          phaseNow = phase;
-          status(n);
-        },
-      });
+        const featureArgs = opts.features && opts.features.length > 0 ? ['--features', splitIds(opts.features).join(',')] : ['--all-features'];
+        let lastStart = 0;
+        const durations: number[] = [];
+        let phaseNow = 'baseline';
+        let keptNow = cands.length;
+        let rejectedNow = 0;
+        let leftNow = 0;
+        const status = (n: number) => {
+          const avg = durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0;
+          const eta = avg && !phaseNow.startsWith('baseline') ? ` · ETA ~${seconds(avg * leftNow)}` : '';
+          progress.status(`rxfix: [${phaseNow}] cargo run ${n || 'baseline'} · kept ${keptNow} · rejected ${rejectedNow}${eta}`);
+        };
+        const oracle = new CargoOracle({
+          scratch,
+          files,
+          all: cands,
+          journal,
+          featureArgs,
+          testTimeoutMs: 0,
+          signal: interrupts.signal,
+          onRun: (phase, n) => {
+            if (lastStart && n > 1) durations.push(Date.now() - lastStart);
+            lastStart = Date.now();
+            phaseNow = phase;
+            status(n);
+          },
+        });
 
-      const bc = await oracle.run('check', [], 'baseline-check');
-      if (!bc.ok) throw baselineFailure('cargo check', failureText(bc));
-      const bt = await oracle.run('test', [], 'baseline-test', opts.timeout ? opts.timeout * 1000 : undefined);
-      if (bt.timedOut) throw baselineFailure('cargo test', `the tests did not finish within --timeout ${opts.timeout}s`);
-      if (!bt.ok) throw baselineFailure('cargo test', failureText(bt));
-      const baselineTestMs = bt.durationMs;
-      baseline = { check: 'pass', test: 'pass' };
-      const before = parseTestCounts(bt.stdout);
-      oracle.setTestTimeout(opts.timeout ? opts.timeout * 1000 : Math.max(30_000, 5 * baselineTestMs));
+        const bc = await oracle.run('check', [], 'baseline-check');
+        if (!bc.ok) throw baselineFailure('cargo check', failureText(bc));
+        const bt = await oracle.run('test', [], 'baseline-test', opts.timeout ? opts.timeout * 1000 : undefined);
+        if (bt.timedOut) throw baselineFailure('cargo test', `the tests did not finish within --timeout ${opts.timeout}s`);
+        if (!bt.ok) throw baselineFailure('cargo test', failureText(bt));
+        const baselineTestMs = bt.durationMs;
+        baseline = { check: 'pass', test: 'pass' };
+        const before = parseTestCounts(bt.stdout);
+        oracle.setTestTimeout(opts.timeout ? opts.timeout * 1000 : Math.max(30_000, 5 * baselineTestMs));
 
-      const members = ws!.members.map((m) => ({ ...m, rel: path.relative(root, m.dir).split(path.sep).join('/') })).sort((a, b) => b.rel.length - a.rel.length);
-      const requested = opts.features && opts.features.length > 0 ? splitIds(opts.features) : null;
-      const unverified = findUnverified(cands, files, scratch.compiledFiles(), {
-        features: (rel) => {
-          if (!requested) return 'all';
-          const m = members.find((x) => x.rel === '' || rel.startsWith(x.rel + '/'));
-          return m ? enabledFeatures(m, requested) : new Set();
-        },
-      });
-      const gateSet = opts.keepUnverified ? cands : cands.filter((c) => !unverified.has(c.id));
-      for (const c of cands) {
-        const why = unverified.get(c.id);
-        if (why) progress.note(`note: ${c.path}:${c.line}: ${c.ruleId} was not compiled by this build (${why}); ${opts.keepUnverified ? 'kept (--keep-unverified)' : 'not kept; pass --keep-unverified to keep it'}`);
+        const members = ws!.members.map((m) => ({ ...m, rel: path.relative(root, m.dir).split(path.sep).join('/') })).sort((a, b) => b.rel.length - a.rel.length);
+        const requested = opts.features && opts.features.length > 0 ? splitIds(opts.features) : null;
+        const unverified = findUnverified(cands, files, scratch.compiledFiles(), {
+          features: (rel) => {
+            if (!requested) return 'all';
+            const m = members.find((x) => x.rel === '' || rel.startsWith(x.rel + '/'));
+            return m ? enabledFeatures(m, requested) : new Set();
+          },
+        });
+        const gateSet = opts.keepUnverified ? cands : cands.filter((c) => !unverified.has(c.id));
+        for (const c of cands) {
+          const why = unverified.get(c.id);
+          if (why) progress.note(`note: ${c.path}:${c.line}: ${c.ruleId} was not compiled by this build (${why}); ${opts.keepUnverified ? 'kept (--keep-unverified)' : 'not kept; pass --keep-unverified to keep it'}`);
+        }
+        const result = await runGate(gateSet, oracle, {
+          baselineCounts: before,
+          benchGate: ctx.benchGate,
+          scratch,
+          signal: interrupts.signal,
+          onProgress: (p) => {
+            leftNow = p.left;
+            keptNow = p.kept;
+            rejectedNow = p.rejected;
+          },
+        });
+        progress.clear();
+        cargoRuns = result.cargoRuns;
+        bench = result.bench;
+        tests = { before, after: result.testCounts };
+        const k = result.rejected.filter((r) => r.reason === 'compile' || r.reason === 'test').length;
+        bound = { n: gateSet.length, k, max: runBound(gateSet.length, k) };
+        const kept = [...result.kept].sort((a, b) => a.id - b.id);
+        const m = materialize(files, cands, kept);
+        const texts = new Map<string, string>();
+        for (const [rel, text] of m.texts) if (text !== files.get(rel)!.original) texts.set(rel, text);
+        const rejected: Outcome['rejected'] = [...pre];
+        for (const r of result.rejected) rejected.push({ ruleId: r.candidate.ruleId, path: r.candidate.path, line: r.candidate.line, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
+        if (!opts.keepUnverified) for (const c of cands) if (unverified.has(c.id)) rejected.push({ ruleId: c.ruleId, path: c.path, line: c.line, reason: 'unverified' });
+        for (const r of result.rejected) {
+          const c = r.candidate;
+          progress.note(`rejected: ${c.path}:${c.line}: ${c.ruleId} (${r.reason}${r.detail ? `, ${r.detail}` : ''})`);
+        }
+        const found = new Map<string, number>();
+        for (const x of [...cands, ...pre]) found.set(x.ruleId, (found.get(x.ruleId) ?? 0) + 1);
+        outcome = { texts, applied: kept.map((c) => ({ ruleId: c.ruleId, path: c.path, rel: c.rel, line: c.line })), rejected, found };
       }
-      const result = await runGate(gateSet, oracle, {
-        baselineCounts: before,
-        benchGate: ctx.benchGate,
-        scratch,
-        signal: interrupts.signal,
-        onProgress: (p) => {
-          keptNow = p.kept;
-          rejectedNow = p.rejected;
-        },
-      });
-      progress.clear();
-      cargoRuns = result.cargoRuns;
-      bench = result.bench;
-      tests = { before, after: result.testCounts };
-      const k = result.rejected.filter((r) => r.reason === 'compile' || r.reason === 'test').length;
-      bound = { n: gateSet.length, k, max: runBound(gateSet.length, k) };
-      const kept = [...result.kept].sort((a, b) => a.id - b.id);
-      const m = materialize(files, cands, kept);
-      const texts = new Map<string, string>();
-      for (const [rel, text] of m.texts) if (text !== files.get(rel)!.original) texts.set(rel, text);
-      const rejected: Outcome['rejected'] = [...pre];
-      for (const r of result.rejected) rejected.push({ ruleId: r.candidate.ruleId, path: r.candidate.path, line: r.candidate.line, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
-      if (!opts.keepUnverified) for (const c of cands) if (unverified.has(c.id)) rejected.push({ ruleId: c.ruleId, path: c.path, line: c.line, reason: 'unverified' });
-      for (const r of result.rejected) {
-        const c = r.candidate;
-        progress.note(`rejected: ${c.path}:${c.line}: ${c.ruleId} (${r.reason}${r.detail ? `, ${r.detail}` : ''})`);
-      }
-      const found = new Map<string, number>();
-      for (const x of [...cands, ...pre]) found.set(x.ruleId, (found.get(x.ruleId) ?? 0) + 1);
-      outcome = { texts, applied: kept.map((c) => ({ ruleId: c.ruleId, path: c.path, rel: c.rel, line: c.line })), rejected, found };
     }
     interrupts.throwIfInterrupted();
 
@@ -294,6 +305,7 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
   } finally {
     progress.clear();
     interrupts.uninstall();
+    held?.unlock();
   }
 }
 

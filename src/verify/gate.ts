@@ -85,6 +85,8 @@ export type BenchGate = (ctx: BenchGateContext) => Promise<BenchGateResult>;
 export interface GateProgress {
   phase: Phase;
   runs: number;
+  /** Runs still needed if nothing else fails (for an ETA). */
+  left: number;
   kept: number;
   rejected: number;
 }
@@ -130,7 +132,9 @@ export async function runGate(all: readonly Candidate[], oracle: Oracle, opts: G
   let runs = 0;
   let bench: BenchEntry[] = [];
   let benchDone = !opts.benchGate;
-  const progress = (phase: Phase) => opts.onProgress?.({ phase, runs, kept: S.length, rejected: rejected.length });
+  let bisectLeft = 0;
+  const left = (phase: Phase) => (phase === 'check' ? 2 : phase === 'test' ? 1 : phase === 'bisect-check' ? bisectLeft + 2 : phase === 'bisect-test' ? bisectLeft + 1 : 0);
+  const progress = (phase: Phase) => opts.onProgress?.({ phase, runs, left: left(phase), kept: S.length, rejected: rejected.length });
 
   const check = async (set: readonly Candidate[], phase: Phase): Promise<RunResult> => {
     if (set.length === 0) return PASS;
@@ -160,6 +164,7 @@ export async function runGate(all: readonly Candidate[], oracle: Oracle, opts: G
     let hi = set.length;
     let fail = failing;
     while (hi - lo > 1) {
+      bisectLeft = Math.ceil(Math.log2(hi - lo));
       const mid = (lo + hi) >> 1;
       const r = await run(set.slice(0, mid), phase);
       if (r.ok) lo = mid;
