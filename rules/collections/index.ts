@@ -5,8 +5,9 @@ import containsInLoop from './contains-in-loop.js';
 import drainToMove from './drain-to-move.js';
 import mapEntry from './map-entry.js';
 import orInsertNew from './or-insert-new.js';
+import slowVectorInit from './slow-vector-init.js';
 import vecInitThenPush from './vec-init-then-push.js';
 import vecPushLoopExtend from './vec-push-loop-extend.js';
 import vecPushLoopPrealloc from './vec-push-loop-prealloc.js';
 
-export const collectionsRules: RuleDef[] = [vecPushLoopPrealloc, vecPushLoopExtend, vecInitThenPush, orInsertNew, collectThenLen, ptrArg, containsInLoop, drainToMove, mapEntry];
+export const collectionsRules: RuleDef[] = [vecPushLoopPrealloc, vecPushLoopExtend, vecInitThenPush, orInsertNew, collectThenLen, ptrArg, containsInLoop, drainToMove, mapEntry, slowVectorInit];

@@ -65,6 +65,16 @@ function mentionNeedsMut(id: Node): boolean {
   }
 }
 
+/** True when a statement after `stmt` in its block may mutate `v` (so `let mut v` must stay). */
+export function mutatedAfter(stmt: Node, v: string): boolean {
+  for (let s = nextStatement(stmt); s; s = nextStatement(s)) {
+    for (const id of [s, ...s.descendantsOfType('identifier')]) {
+      if (id && id.type === 'identifier' && id.text === v && mentionNeedsMut(id)) return true;
+    }
+  }
+  return false;
+}
+
 function planInitThenPush(letDecl: Node, ctx: FileContext): Plan | null {
   if (letDecl.tree !== ctx.tree || letDecl.parent?.type !== 'block') return null;
   const b = letBinding(letDecl);
@@ -99,12 +109,7 @@ function planInitThenPush(letDecl: Node, ctx: FileContext): Plan | null {
   // spare capacity is deliberate: later pushes would reallocate
   if (capacity !== null && capacity > pushes.length) return null;
   const last = pushes[pushes.length - 1]!;
-  let keepMut = false;
-  for (let s = nextStatement(last); s; s = nextStatement(s)) {
-    for (const id of [s, ...s.descendantsOfType('identifier')]) {
-      if (id && id.type === 'identifier' && id.text === v && mentionNeedsMut(id)) keepMut = true;
-    }
-  }
+  const keepMut = mutatedAfter(last, v);
   let text: string | null = null;
   const turbofish = path.type === 'generic_type';
   const commentsLost = letDecl.parent

@@ -14,6 +14,7 @@ import {
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { emptyCtor, letBinding } from './shared.js';
+import { planPushLoop } from './slow-vector-init.js';
 import { planExtend } from './vec-push-loop-extend.js';
 
 /** The growing method(s) and their argument count, per constructor type. */
@@ -61,6 +62,8 @@ export function planPrealloc(letDecl: Node, ctx: FileContext): PreallocPlan | nu
   }
   // a single-push body is better served by `extend`, which also sizes from the iterator
   if (planExtend(loop, ctx)) return null;
+  // the same value pushed n times is slow-vector-init's `vec![x; n]`
+  if (planPushLoop(loop, ctx)) return null;
   return { name: v, ctor, loop, trip };
 }
 
