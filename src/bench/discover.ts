@@ -106,8 +106,7 @@ export function benchExecutables(messages: string, crateDir: string): Map<string
   return out;
 }
 
-export async function buildBenches(crateDir: string, targetDir: string, env: NodeJS.ProcessEnv, label: string, timeoutMs: number, packages: readonly string[]): Promise<Map<string, string>> {
-  forgetLocalFingerprints(targetDir, packages);
+export async function buildBenches(crateDir: string, targetDir: string, env: NodeJS.ProcessEnv, label: string, timeoutMs: number): Promise<Map<string, string>> {
   const r = await runProcess('cargo', ['bench', '--no-run', '--message-format=json', '--manifest-path', path.join(crateDir, 'Cargo.toml')], {
     env: { ...env, CARGO_TARGET_DIR: targetDir },
     timeoutMs,

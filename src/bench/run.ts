@@ -1,6 +1,7 @@
 // Measuring two states of a crate: build each side once, run time rounds interleaved (AB, BA, AB…),
 // run the valgrind metrics (baseline, candidate, baseline again), judge every benchmark.
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RxfixError } from '../errors.js';
 import { criterionArgs, readCriterionDir, type CriterionRunOptions } from './adapters/criterion.js';
@@ -8,7 +9,7 @@ import { parseDivan } from './adapters/divan.js';
 import { parseLibtest } from './adapters/libtest.js';
 import { ParseError, parsePlain } from './adapters/plain.js';
 import { parseCachegrind, parseCallgrindInstructions, parseDhat, valgrindArgs, type ValgrindTool } from './adapters/valgrind.js';
-import { buildBenches, discoverBenches, lastLine, targetKey, type Discovered } from './discover.js';
+import { buildBenches, discoverBenches, forgetLocalFingerprints, lastLine, targetKey, type Discovered } from './discover.js';
 import { panicLine, runProcess, which, type ProcResult } from './exec.js';
 import { judgeCount, judgeTime, median, percentiles, type PairedInput } from './stats.js';
 import { METRICS, VALGRIND_METRICS, type BenchResult, type BenchRow, type BenchTarget, type Metric, type TimeSamples } from './types.js';
@@ -19,6 +20,8 @@ export interface Side {
   dir: string;
   /** Its own CARGO_TARGET_DIR, kept between runs. */
   targetDir: string;
+  /** Where its benches are built and run: a copy of `dir` in the scratch area (set by measure). */
+  runDir?: string;
 }
 
 export interface MeasureOptions {
@@ -87,15 +90,15 @@ export async function measure(baseline: Side, candidate: Side, o: MeasureOptions
   const buildMs = o.buildTimeoutMs ?? 30 * 60_000;
   mkdirSync(o.scratch, { recursive: true });
   progress(`building baseline benches (${baseline.dir})`);
-  const exeA = await buildFromFixedPath(baseline, da, o, buildMs);
+  const exeA = await prepareSide(baseline, da, o, buildMs);
   // Seed the candidate's target dir with the baseline's: dependencies are reused (the workspace's
-  // own packages rebuild, their fingerprints are forgotten before every build).
+  // own packages rebuild when the candidate's sources differ, see prepareSide).
   if (!existsSync(candidate.targetDir) && existsSync(baseline.targetDir)) {
     progress('seeding the candidate target dir from the baseline build');
     cpSync(baseline.targetDir, candidate.targetDir, { recursive: true });
   }
   progress(`building candidate benches (${candidate.dir})`);
-  const exeB = await buildFromFixedPath(candidate, db, o, buildMs);
+  const exeB = await prepareSide(candidate, db, o, buildMs);
 
   const keysB = new Map(tb.map((t) => [targetKey(candidate.dir, t.manifestPath, t.name), t]));
   const pairs: Pair[] = [];
@@ -124,21 +127,50 @@ export async function measure(baseline: Side, candidate: Side, o: MeasureOptions
 }
 
 /**
- * Build one side from a copy of its workspace at one fixed path. Binaries embed source paths
- * (debug info, panic locations); built from the same path, the same code gives the same bytes, so
- * an A/A comparison measures identical executables and counts agree to the instruction.
+ * Copy one side's workspace to scratch/ws-a or scratch/ws-b and build its benches there. Both
+ * paths have the same length: binaries embed source paths (debug info, panic locations) and
+ * programs see their working folder, and paths of different lengths shift code, data and the
+ * initial stack, which moves instruction counts by a few units and times by a few percent.
+ * Benches run in the copy of their package folder, as `cargo bench` runs them in theirs.
  */
-async function buildFromFixedPath(side: Side, d: Discovered, o: MeasureOptions, buildMs: number): Promise<Map<string, string>> {
-  const src = path.join(o.scratch, 'src');
-  rmSync(src, { recursive: true, force: true });
+async function prepareSide(side: Side, d: Discovered, o: MeasureOptions, buildMs: number): Promise<Map<string, string>> {
+  const ws = path.join(o.scratch, side.label === 'baseline' ? 'ws-a' : 'ws-b');
+  rmSync(ws, { recursive: true, force: true });
   const root = d.workspaceRoot;
-  cpSync(root, src, { recursive: true, filter: (p) => !SKIP_COPY.has(path.basename(p)) || p === root });
-  const rel = path.relative(root, side.dir);
-  try {
-    return await buildBenches(path.join(src, rel), side.targetDir, o.env, side.label, buildMs, d.packages);
-  } finally {
-    rmSync(src, { recursive: true, force: true });
+  const files: string[] = [];
+  cpSync(root, ws, {
+    recursive: true,
+    preserveTimestamps: true,
+    filter: (p) => {
+      if (p !== root && SKIP_COPY.has(path.basename(p))) return false;
+      files.push(p);
+      return true;
+    },
+  });
+  side.runDir = path.join(ws, path.relative(root, side.dir));
+  // Cargo decides freshness by mtimes, which a copy of other content can fool: forget the
+  // workspace's own fingerprints whenever this target dir was last built from other content.
+  const stamp = path.join(side.targetDir, '.rxfix-source-hash');
+  const hash = contentHash(root, files);
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) forgetLocalFingerprints(side.targetDir, d.packages);
+  const exes = await buildBenches(side.runDir, side.targetDir, o.env, side.label, buildMs);
+  writeFileSync(stamp, hash);
+  return exes;
+}
+
+function contentHash(root: string, files: string[]): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort()) {
+    let st;
+    try {
+      st = statSync(f);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) continue;
+    h.update(path.relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   }
+  return h.digest('hex');
 }
 
 const SKIP_COPY = new Set(['target', '.git', 'node_modules']);
@@ -226,7 +258,7 @@ function benchFailureMessage(p: Pair, side: Side, r: ProcResult, timeoutMs: numb
 }
 
 function packageDir(p: Pair, side: Side): string {
-  return path.join(side.dir, p.packageRel);
+  return path.join(side.runDir ?? side.dir, p.packageRel);
 }
 
 async function runTimed(p: Pair, side: Side, o: MeasureOptions, round: number): Promise<TimeSamples[]> {
