@@ -144,13 +144,15 @@ describe('apply --verify', () => {
     expect(String(ps.stdout)).not.toMatch(/rxfix_hang-[0-9a-f]+/);
   });
 
-  it('verifies a workspace (members, build.rs, features) with --all-features; code no build compiled is unverified unless --keep-unverified', async () => {
+  it('verifies a workspace (members, build.rs, features, a Cargo.toml fix) with --all-features; code no build compiled is unverified unless --keep-unverified', async () => {
     const crate = copyCrate('workspace');
     const core = path.join(crate, 'core/src/lib.rs');
-    const r = await rxfix(['apply', '--verify', ...ONLY, '--report', 'report.json', '--dry-run'], { cwd: crate, env });
+    // release-lto-cgu: an opt-in manifest fix (Cargo.toml) is a candidate like any other
+    const r = await rxfix(['apply', '--verify', '--only', 'redundant-clone-arg,useless-format,release-lto-cgu', '--report', 'report.json', '--dry-run'], { cwd: crate, env });
     expect(r.code).toBe(0);
     const report = readReport(path.join(crate, 'report.json'));
     expect(report.applied).toEqual([
+      { ruleId: 'release-lto-cgu', path: 'Cargo.toml', line: 1 },
       { ruleId: 'redundant-clone-arg', path: 'app/src/main.rs', line: 7 },
       { ruleId: 'useless-format', path: 'core/src/lib.rs', line: lineOf(core, 'format!("core")') },
       { ruleId: 'useless-format', path: 'core/src/lib.rs', line: lineOf(core, 'format!', 'pub fn extra') },
@@ -158,6 +160,8 @@ describe('apply --verify', () => {
     expect(report.rejected).toEqual([{ ruleId: 'useless-format', path: 'core/src/lib.rs', line: lineOf(core, 'format!', 'pub fn windows_only'), reason: 'unverified' }]);
     expect(r.stderr).toContain('not compiled by this build (under #[cfg(windows)])');
     expect(r.stdout).toContain('+    "core".to_string()');
+    expect(r.stdout).toContain('--- a/Cargo.toml\n+++ b/Cargo.toml\n');
+    expect(r.stdout).toContain('+lto = "fat"\n');
 
     // Without the feature, the feature-gated fix is unverified too; --keep-unverified keeps both.
     const r2 = await rxfix(['apply', '--verify', ...ONLY, '--features', 'ws-core/default', '--keep-unverified', '--report', 'report.json'], { cwd: crate, env });

@@ -6,9 +6,11 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { structuredPatch } from 'diff';
 import { execa } from 'execa';
+import { scanManifests } from '../engine/manifest.js';
 import { decodeRust } from '../engine/source-file.js';
 import type { Finding, Tier } from '../engine/rule.js';
 import { EXIT, RxfixError } from '../errors.js';
+import { pickNonOverlapping } from '../fix/edits.js';
 import { fixSource } from '../fix/fixpoint.js';
 import { writeFileAtomic } from '../io.js';
 import type { Style } from '../report/style.js';
@@ -146,6 +148,7 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
         for (const a of r.applied) cands.push(toCandidate(a.finding, f, a.originalLine));
         for (const x of [...r.rejected, ...r.deferred]) pre.push({ ruleId: x.finding.ruleId, path: f.path, line: x.originalLine, reason: x.reason });
       }
+      cands.push(...manifestCandidates(target, root, files, s, tiers, pre, warnings));
       cands.sort((a, b) => byPosition(a, b) || a.column - b.column);
       cands.forEach((c, i) => (c.id = i));
 
@@ -313,6 +316,38 @@ function baselineFailure(what: string, output: string): RxfixError {
   const lines = output.trim().split('\n');
   const shown = lines.length > 80 ? ['…', ...lines.slice(-80)] : lines;
   return new RxfixError(`error: \`${what}\` fails before any change, so rxfix cannot tell what its fixes break; fix the crate first (nothing was written)\n${shown.join('\n')}`, EXIT.baselineFails);
+}
+
+/**
+ * Fixes of manifest rules (Cargo.toml, .cargo/config.toml; opt-in, tier verify) as candidates.
+ * Their files join `files`; overlapping ones in a file are rejected as `overlap`.
+ */
+function manifestCandidates(target: string, root: string, files: Map<string, SourceFile>, s: Awaited<ReturnType<typeof setup>>, tiers: Set<Tier>, rejected: Outcome['rejected'], warnings: string[]): Candidate[] {
+  const scan = scanManifests([target], s.ruleSet, { severity: s.severity, optIn: s.optIn, display: (abs) => abs });
+  warnings.push(...scan.warnings);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of scan.findings) {
+    if (!f.edits || !tiers.has(f.tier)) continue;
+    const rel = path.relative(root, f.path).split(path.sep).join('/');
+    if (rel.startsWith('..')) {
+      warnings.push(`warning: ${displayPath(f.path)}: outside the cargo workspace; the ${f.ruleId} fix is not tried`);
+      continue;
+    }
+    (byFile.get(rel) ?? byFile.set(rel, []).get(rel)!).push(f);
+  }
+  const out: Candidate[] = [];
+  for (const [rel, findings] of byFile) {
+    const abs = path.join(root, rel);
+    if (!files.has(rel)) {
+      const bytes = readFileSync(abs);
+      files.set(rel, { rel, abs, path: displayPath(abs), original: bytes.toString('utf8'), hash: sha256(bytes) });
+    }
+    const file = files.get(rel)!;
+    const { picked, deferred } = pickNonOverlapping(findings);
+    for (const f of picked) out.push(toCandidate(f, file, f.line));
+    for (const f of deferred) rejected.push({ ruleId: f.ruleId, path: file.path, line: f.line, reason: 'overlap' });
+  }
+  return out;
 }
 
 function toCandidate(f: Finding, file: SourceFile, line: number): Candidate {

@@ -136,6 +136,7 @@ export function findUnverified(cands: readonly Candidate[], files: ReadonlyMap<s
   const out = new Map<number, string>();
   const byFile = new Map<string, Candidate[]>();
   for (const c of cands) {
+    if (!c.rel.endsWith('.rs')) continue; // manifests and cargo config: every build reads them
     if (!compiled.has(c.rel)) {
       out.set(c.id, 'file not compiled');
       continue;
