@@ -10,7 +10,7 @@ import { isPrimitiveCopyTypeText, literalKind } from '../../src/engine/analysis/
  * Types and initializers whose drop has effects someone may wait for (patterns.md A1): moving the
  * value earlier moves that drop earlier. Guards, channel senders, files and writers, spans, tasks.
  */
-const DROP_SENSITIVE = /\b(Sender|SyncSender|UnboundedSender|\w*Guard|Ref|RefMut|File|BufWriter|LineWriter|Span|Entered|EnteredSpan|Child|TempDir|NamedTempFile|TempPath|JoinHandle|\w*Permit|Lock|Drain|Transaction|Connection|Socket|TcpStream|Stdout|Stderr|Token)\b|\.(lock|read|write|try_lock|borrow|borrow_mut|enter|entered|acquire\w*|spawn)\s*\(|\b(channel|sync_channel|unbounded|bounded)\s*(::\s*<[^>]*>\s*)?\(|span!|_span!/;
+const DROP_SENSITIVE = /\b(ManuallyDrop|forget|Sender|SyncSender|UnboundedSender|\w*Guard|Ref|RefMut|File|BufWriter|LineWriter|Span|Entered|EnteredSpan|Child|TempDir|NamedTempFile|TempPath|JoinHandle|\w*Permit|Lock|Drain|Transaction|Connection|Socket|TcpStream|Stdout|Stderr|Token)\b|\.(lock|read|write|try_lock|borrow|borrow_mut|enter|entered|acquire\w*|spawn)\s*\(|\b(channel|sync_channel|unbounded|bounded)\s*(::\s*<[^>]*>\s*)?\(|span!|_span!/;
 
 function dot(recv: Node): Node | null {
   return recv.parent?.children.find((c) => c?.type === '.') ?? null;
@@ -37,9 +37,54 @@ function candidateBinding(ctx: FileContext, recv: Node): Binding | null {
   if (b.kind === 'let') {
     if (!b.value) return null; // `let x;` initialized later
     if (b.value.type === 'reference_expression' || literalKind(b.value)) return null;
+    // without an annotation, the initializer must visibly produce an owned value: `x.clone()` on a
+    // `&T` from `map.get(k).unwrap()` is a `T`, and `x` alone would be the reference
+    if (!b.type && !visiblyOwned(b.value)) return null;
   }
   if (DROP_SENSITIVE.test(typeText) || (b.value && DROP_SENSITIVE.test(ctx.text(b.value)))) return null;
   return b;
+}
+
+/** Methods whose result is an owned value, whatever the receiver. */
+const OWNING_METHODS = new Set([
+  'clone', 'to_owned', 'to_string', 'to_vec', 'collect', 'into', 'build', 'finish', 'unwrap_or_default', 'to_path_buf',
+  'into_owned', 'concat', 'repeat', 'to_lowercase', 'to_uppercase', 'split_off', 'cloned', 'parse', 'to_os_string',
+]);
+/** `Type::new(..)`-style constructors. */
+const CONSTRUCTOR = /^(new|default|from|from_\w+|with_\w+|try_from|try_new|open|create|build|builder|empty|parse)$/;
+
+/**
+ * True when an initializer visibly yields an owned value (not a reference): a struct, array or
+ * tuple literal, `vec!`/`format!`, a `Type::new(..)`-style constructor, an owning method
+ * (`clone`, `to_vec`, `collect`...), possibly behind `?`, `.await`, `.unwrap()` or `.expect(..)`.
+ */
+function visiblyOwned(v: Node): boolean {
+  switch (v.type) {
+    case 'struct_expression': case 'array_expression':
+      return true;
+    case 'tuple_expression':
+      return v.namedChildren.every((c) => !c || visiblyOwned(c) || !!literalKind(c));
+    case 'macro_invocation': {
+      const name = v.childForFieldName('macro')?.text.replace(/^.*::/, '');
+      return name === 'vec' || name === 'format';
+    }
+    case 'try_expression': case 'await_expression': case 'parenthesized_expression':
+      return !!v.namedChildren[0] && visiblyOwned(v.namedChildren[0]);
+    case 'call_expression': {
+      let fn = v.childForFieldName('function');
+      if (fn?.type === 'generic_function') fn = fn.childForFieldName('function');
+      if (!fn) return false;
+      if (fn.type === 'scoped_identifier') return CONSTRUCTOR.test(fn.childForFieldName('name')?.text ?? '');
+      if (fn.type !== 'field_expression') return false;
+      const method = fn.childForFieldName('field')?.text ?? '';
+      const recv = fn.childForFieldName('value');
+      if (OWNING_METHODS.has(method)) return true;
+      if ((method === 'unwrap' || method === 'expect') && recv) return visiblyOwned(recv);
+      return false;
+    }
+    default:
+      return false;
+  }
 }
 
 /** A plain `x = ..` assignment target: a write, not a read of the moved value. */

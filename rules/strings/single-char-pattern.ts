@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { singleCharLiteral, stringLiteralParts } from '../../src/engine/format-string.js';
-import { isPlainStrLiteral, methodCall, visiblyStr, visiblyString, type MethodCall } from './util.js';
+import { isPlainStrLiteral, methodCall, visiblyNotStr, visiblyStr, visiblyString, type MethodCall } from './util.js';
 
 /** Pattern-taking `str` methods: the argument index of the pattern and the total argument count. */
 const PATTERN_ARG: Record<string, [number, number]> = {
@@ -51,9 +51,12 @@ function resultTypeUnnamed(ctx: FileContext, call: Node): boolean {
   return p?.type === 'for_expression' && p.childForFieldName('value')?.id === call.id;
 }
 
-function tierOf(ctx: FileContext, p: Plan): 'safe' | 'verify' {
+/** null: no finding (the receiver is visibly not a string, or a string builder we cannot see). */
+function tierOf(ctx: FileContext, p: Plan): 'safe' | 'verify' | null {
   const { mc } = p;
-  if (mc.method === 'push_str' || mc.method === 'insert_str') return visiblyString(ctx, mc.recv) ? 'safe' : 'verify';
+  // many string builders (clap's StyledStr, ropes, writers) have push_str without push: require String
+  if (mc.method === 'push_str' || mc.method === 'insert_str') return visiblyString(ctx, mc.recv) ? 'safe' : null;
+  if (visiblyNotStr(ctx, mc.recv)) return null;
   if (!visiblyStr(ctx, mc.recv)) return 'verify';
   if (PATTERN_TYPED_RESULT.has(mc.method) && !resultTypeUnnamed(ctx, mc.call)) return 'verify';
   return 'safe';
@@ -83,6 +86,11 @@ Fix: \`"x"\` → \`'x'\` with exact escapes (\`"'"\` → \`'\\''\`, \`"\\""\` �
 \`\\n\`/\`\\u{..}\` kept, a raw tab becomes no finding); \`push_str("x")\` → \`push('x')\`,
 \`insert_str(i, "x")\` → \`insert(i, 'x')\`.
 
+\`push_str\`/\`insert_str\` are reported only on a visible \`String\` (a binding, parameter or struct field
+typed \`String\`/\`&mut String\`): many string builders (clap's \`StyledStr\`, ropes) have \`push_str\` and no
+\`push\`. A receiver whose written type is visibly not a string (\`&Path\`, \`&OsStr\`, a set) is not
+reported.
+
 Tier: safe only when the receiver is visibly a \`str\`/\`String\` (a literal, or a binding whose written
 type is \`&str\`/\`String\`/\`Cow<str>\`..., possibly through \`trim()\`/\`as_str()\`), and, for the
 iterator-returning methods (\`split\`, \`matches\`...), when the result is consumed directly (a method
@@ -105,6 +113,7 @@ strings are skipped. Alias: \`single-char-str\`. Clippy: \`single_char_pattern\`
     const p = plan(m.node);
     if (!p) return false;
     const tier = tierOf(ctx, p);
+    if (!tier) return false;
     const rename = RENAME[p.mc.method];
     return {
       node: p.lit,

@@ -63,6 +63,33 @@ export function ownedStringOfLiteral(n: Node): Node | null {
   return null;
 }
 
+/**
+ * The written type of field `name` when every struct in the file that has such a field agrees on
+ * it (`self.buf` with `struct W { buf: String }`), else null.
+ */
+export function fieldTypeText(ctx: FileContext, name: string): string | null {
+  let found: string | null = null;
+  for (const f of ctx.tree.rootNode.descendantsOfType('field_declaration')) {
+    if (!f || f.childForFieldName('name')?.text !== name) continue;
+    const t = f.childForFieldName('type');
+    if (!t) return null;
+    const text = t.text.replace(/\s+/g, ' ');
+    if (found !== null && found !== text) return null;
+    found = text;
+  }
+  return found;
+}
+
+/** The visible type of an identifier (binding, static) or of `self.field`/`x.field` (by field name). */
+export function visibleTypeText(ctx: FileContext, expr: Node): string | null {
+  if (expr.type === 'identifier') return typeHintOf(ctx, expr).type;
+  if (expr.type === 'field_expression') {
+    const f = expr.childForFieldName('field');
+    if (f?.type === 'field_identifier') return fieldTypeText(ctx, f.text);
+  }
+  return null;
+}
+
 const STR_TO_STR = new Set(['trim', 'trim_start', 'trim_end', 'as_str', 'to_lowercase', 'to_uppercase', 'to_ascii_lowercase', 'to_ascii_uppercase']);
 
 /**
@@ -76,8 +103,8 @@ export function visiblyStr(ctx: FileContext, expr: Node): boolean {
     return visiblyStr(ctx, e.childForFieldName('value')!);
   }
   if (isPlainStrLiteral(e)) return true;
-  if (e.type === 'identifier') {
-    const t = typeHintOf(ctx, e).type;
+  if (e.type === 'identifier' || e.type === 'field_expression') {
+    const t = visibleTypeText(ctx, e);
     return !!t && isStrLike(t) && !/^\s*(impl|dyn)\b/.test(t);
   }
   const mc = methodCall(e);
@@ -85,14 +112,25 @@ export function visiblyStr(ctx: FileContext, expr: Node): boolean {
   return false;
 }
 
-/** True when `expr` is an identifier whose written type is `String` (or `&mut String` when `allowMutRef`). */
+/** True when `expr` (an identifier or field) has the written type `String` (or `&mut String` when `allowMutRef`). */
 export function visiblyString(ctx: FileContext, expr: Node, allowMutRef = true): boolean {
-  if (expr.type !== 'identifier') return false;
-  const t = typeHintOf(ctx, expr).type;
+  const t = visibleTypeText(ctx, expr);
   if (!t) return false;
   const norm = t.replace(/\s+/g, ' ').trim();
   if (isStringType(norm, false)) return true;
   return allowMutRef && /^&\s*('[A-Za-z_]\w*\s+)?mut\s+(std::string::)?String$/.test(norm);
+}
+
+/**
+ * True when the written type of `expr` is visible and is not a string (`Path`, `OsStr`, a set...):
+ * a `char` pattern would not fit a method of that name there.
+ */
+export function visiblyNotStr(ctx: FileContext, expr: Node): boolean {
+  let e = expr;
+  while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
+  if (e.type !== 'identifier' && e.type !== 'field_expression') return false;
+  const t = visibleTypeText(ctx, e);
+  return !!t && !isStrLike(t) && !/^\s*(impl|dyn)\b|^[A-Z]$/.test(t.trim());
 }
 
 /** True when the file defines a macro with this name (a user `format!`, `write!`...: trap 8). */
