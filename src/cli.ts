@@ -57,6 +57,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--cache-dir <dir>', 'result cache folder (default: cache-dir in rxfix.toml, else the user cache folder)')
     .option('-j, --jobs <n>', 'worker threads: 0 = by input size and cores (default), 1 = no workers', parseJobs)
     .option('--stats', 'print files, parsed files, prefilter skips, cache hits and workers on stderr')
+    .option('--profile <file>', 'rank findings by a profile: `perf script` output, callgrind.out or dhat JSON (repeatable)', collect, [])
     .action(async (paths: string[], o) => {
       const r = await runScan(
         {
@@ -75,6 +76,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           cacheDir: o.cacheDir,
           jobs: o.jobs,
           stats: o.stats,
+          profile: o.profile,
         },
         style,
       );

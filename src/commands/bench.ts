@@ -87,8 +87,8 @@ export async function benchDetailed(opts: BenchOptions): Promise<BenchRun> {
   const scratch = path.resolve(opts.scratch ?? scratchFor(crateDir));
   const baselineDir = await resolveSide(opts.baseline ?? 'HEAD', '--baseline', crateDir, scratch, opts.env);
   const candidateDir = opts.candidate ? await resolveSide(opts.candidate, '--candidate', crateDir, scratch, opts.env) : crateDir;
-  const A: Side = { label: 'baseline', dir: baselineDir, targetDir: path.join(scratch, 'target-baseline') };
-  const B: Side = { label: 'candidate', dir: candidateDir, targetDir: path.join(scratch, 'target-candidate') };
+  const A: Side = { label: 'baseline', dir: baselineDir, targetDir: path.join(scratch, 'target-a') };
+  const B: Side = { label: 'candidate', dir: candidateDir, targetDir: path.join(scratch, 'target-b') };
   const result = await measure(A, B, {
     metrics,
     rounds,

@@ -19,6 +19,7 @@ import { changedLines, indexBlobs, repoRoot, stagedPaths, untrackedPaths, type C
 import { setup, splitIds } from './setup.js';
 import { WORKER_RULES_MODULE } from './worker-rules.js';
 import { compileRuleSet } from '../engine/registry.js';
+import { withProfiles } from '../bench/profile.js';
 
 export type FailOn = Severity | 'never';
 
@@ -43,6 +44,8 @@ export interface ScanOptions {
   jobs?: number;
   /** Print `rxfix stats: ...` (files, parsed, prefilter skips, cache hits, workers) on stderr. */
   stats?: boolean;
+  /** perf script / callgrind / dhat files: rank findings by the cost of their function (src/bench/profile.ts). */
+  profile?: string[];
 }
 
 export interface CommandResult {
@@ -118,7 +121,7 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   stderr.push(...manifests.warnings);
   // --staged / --diff: a manifest finding counts only in a staged / changed manifest.
   const manifestFindings = git ? manifests.findings.filter((f) => inGitScope(git, f)) : manifests.findings;
-  const findings = sortFindings([...out.findings, ...manifestFindings]);
+  const findings = await withProfiles(sortFindings([...out.findings, ...manifestFindings]), opts.profile, out.sources, stderr);
   if (opts.reportUnusedIgnores) {
     for (const u of out.unusedIgnores) stderr.push(`warning: ${u.path}:${u.line}:${u.column}: unused rxfix-ignore for \`${u.id}\`; remove it`);
   }
