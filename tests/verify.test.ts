@@ -173,6 +173,16 @@ describe('apply --verify', () => {
     expect(readFileSync(core, 'utf8')).toContain('pub fn windows_only(n: u32) -> String {\n    n.to_string()\n}');
   });
 
+  it('finds a path dependency outside the workspace from the scratch copy, and leaves no Cargo.lock in the tree', async () => {
+    const app = path.join(copyCrate('outside-dep'), 'app');
+    const r = await rxfix(['apply', '--verify', ...ONLY, '--report', 'report.json'], { cwd: app, env });
+    expect(r.stderr).not.toContain('fails before any change');
+    expect(r.code).toBe(0);
+    expect(readReport(path.join(app, 'report.json')).applied).toEqual([{ ruleId: 'useless-format', path: 'src/lib.rs', line: 3 }]);
+    expect(readFileSync(path.join(app, 'src/lib.rs'), 'utf8')).toContain('    outside_shared::NAME.to_string()\n');
+    expect(existsSync(path.join(app, 'Cargo.lock'))).toBe(false);
+  });
+
   it('skips (and warns about) a file edited while the run goes, and writes the others', async () => {
     const crate = copyCrate('demo');
     const report = path.join(crate, 'src/report.rs');

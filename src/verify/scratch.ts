@@ -102,7 +102,8 @@ export class Scratch {
 
   /** Writes one file of the copy when its bytes differ; true when it wrote. */
   put(rel: string, bytes: Buffer | string): boolean {
-    const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+    let buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+    if (rel === 'Cargo.toml' || rel.endsWith('/Cargo.toml')) buf = Buffer.from(this.pinOutsidePaths(rel, buf.toString('utf8')), 'utf8');
     const dest = path.join(this.src, rel);
     let have = this.current.get(rel);
     if (!have) {
@@ -120,6 +121,22 @@ export class Scratch {
     writeFileSync(dest, buf);
     this.current.set(rel, buf);
     return true;
+  }
+
+  /**
+   * `path = "../x"` keys (path dependencies, patches) that leave the workspace would dangle in the
+   * copy: they are rewritten to the absolute path of the original (a textual edit; the rest of
+   * the manifest is untouched).
+   */
+  private pinOutsidePaths(rel: string, text: string): string {
+    const dir = path.dirname(path.join(this.root, rel));
+    return text.replace(/(\bpath\s*=\s*)(["'])([^"'\n]+)\2/g, (all, key: string, q: string, p: string) => {
+      if (path.isAbsolute(p)) return all;
+      const target = path.resolve(dir, p);
+      const inside = path.relative(this.root, target);
+      if (!inside.startsWith('..')) return all;
+      return `${key}${JSON.stringify(target)}`;
+    });
   }
 
   private manifestPath(): string {
