@@ -44,16 +44,17 @@ lock site of the mutex, possibly in other files.`,
   },
   query: `(call_expression
   function: (field_expression value: (_) @target field: (field_identifier) @method)
-  arguments: (arguments)
+  arguments: (arguments) @args
+  (#eq? @args "()")
   (#any-of? @method "lock" "read" "write")) @match`,
   check(m, ctx) {
     const site = lockSiteOf(ctx, m.node);
     if (!site || site.awaited) return false;
+    if (!inAsync(ctx, m.node)) return false;
     const target = m.cap('target');
     if (obviouslyNotLock(target)) return false;
     const lock = lockBinding(ctx, target, m.node);
     if (lock ? lock.flavor === 'tokio' : !site.unwrapped) return false;
-    if (!inAsync(ctx, m.node)) return false;
     const held = heldByLet(ctx, site.full) ?? heldByStatement(ctx, site.full);
     if (!held) return false;
     const line = ctx.lines.position(held.await.startIndex).line;

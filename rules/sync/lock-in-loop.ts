@@ -40,7 +40,8 @@ Tier: report-only. Hold times and lock order change; a body that takes other loc
   },
   query: `(call_expression
   function: (field_expression value: (_) @target field: (field_identifier) @method)
-  arguments: (arguments)
+  arguments: (arguments) @args
+  (#eq? @args "()")
   (#any-of? @method "lock" "read" "write")) @match`,
   check(m, ctx) {
     const site = lockSiteOf(ctx, m.node);

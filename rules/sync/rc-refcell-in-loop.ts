@@ -39,7 +39,8 @@ Tier: report-only: a longer borrow changes when \`BorrowMutError\` can happen.`,
   },
   query: `(call_expression
   function: (field_expression value: (_) @target field: (field_identifier) @method)
-  arguments: (arguments)
+  arguments: (arguments) @args
+  (#eq? @args "()")
   (#any-of? @method "borrow_mut" "borrow")) @match`,
   check(m, ctx) {
     const mc = methodCall(m.node);

@@ -196,12 +196,7 @@ export function declarationOf(ctx: FileContext, target: Node, at: Node): Declara
   if (target.type === 'field_expression') {
     const field = target.childForFieldName('field')?.text;
     if (!field) return null;
-    const types: Node[] = [];
-    for (const fd of ctx.tree.rootNode.descendantsOfType('field_declaration')) {
-      if (fd?.childForFieldName('name')?.text !== field) continue;
-      const t = fd.childForFieldName('type');
-      if (t) types.push(t);
-    }
+    const types = itemsOf(ctx).fields.get(field) ?? [];
     return types.length ? { kind: 'field', types, node: null } : null;
   }
   if (target.type !== 'identifier') return null;
@@ -225,10 +220,37 @@ export function declarationOf(ctx: FileContext, target: Node, at: Node): Declara
       if (a.type === 'function_item') break;
     }
   }
-  for (const st of ctx.tree.rootNode.descendantsOfType('static_item')) {
-    if (st?.childForFieldName('name')?.text === name) return { kind: 'static', type: st.childForFieldName('type'), value: null, node: st };
+  const st = itemsOf(ctx).statics.get(name);
+  return st ? { kind: 'static', type: st.childForFieldName('type'), value: null, node: st } : null;
+}
+
+interface FileItems {
+  /** Struct field name → declared types (every struct in the file). */
+  fields: Map<string, Node[]>;
+  statics: Map<string, Node>;
+}
+
+const itemsCache = new WeakMap<FileContext, FileItems>();
+
+/** Field and static declarations of the file, collected once per file. */
+function itemsOf(ctx: FileContext): FileItems {
+  let items = itemsCache.get(ctx);
+  if (items) return items;
+  items = { fields: new Map(), statics: new Map() };
+  for (const fd of ctx.tree.rootNode.descendantsOfType('field_declaration')) {
+    const name = fd?.childForFieldName('name')?.text;
+    const t = fd?.childForFieldName('type');
+    if (!name || !t) continue;
+    const list = items.fields.get(name) ?? [];
+    list.push(t);
+    items.fields.set(name, list);
   }
-  return null;
+  for (const st of ctx.tree.rootNode.descendantsOfType('static_item')) {
+    const name = st?.childForFieldName('name')?.text;
+    if (st && name && !items.statics.has(name)) items.statics.set(name, st);
+  }
+  itemsCache.set(ctx, items);
+  return items;
 }
 
 /**
