@@ -7,6 +7,7 @@ import { mandatoryCaptures, patternTriggers, splitPatterns } from '../src/engine
 import { compileRuleSet, mayMatch } from '../src/engine/registry.js';
 import { defineRule, type RuleDef } from '../src/engine/rule.js';
 import { applyEdits, mapBack, pickNonOverlapping } from '../src/fix/edits.js';
+import { needsParens } from '../src/engine/syntax.js';
 import { ruleSetOf, scan } from './helpers/engine.js';
 
 const base = {
@@ -112,6 +113,13 @@ describe('matching', () => {
     const [f] = scan(src, rules);
     expect([f!.line, f!.column]).toEqual([2, 5]);
     expect(applyEdits(src, f!.edits!)).toBe('\ufefffn a() -> String {\r\n    "x".to_string()\r\n}\r\n');
+  });
+});
+
+describe('syntax helpers', () => {
+  it('parenthesises receivers only when precedence needs it', () => {
+    for (const atom of ['x', 'a.b', 'a::b(c + d)', 'v[i + 1]', '"a b"', 'x?', 'regex!(r"[a]+")', 'm!(x).y()']) expect(needsParens(atom)).toBe(false);
+    for (const op of ['a + b', '*r', '&x', '-1', '!ok', 'a as u8', '0..n', '|x| x', 'a != b']) expect(needsParens(op)).toBe(true);
   });
 });
 

@@ -52,8 +52,8 @@ export function needsParens(expr: string): boolean {
     else if (c === ')' || c === ']' || c === '}') depth--;
     else if (depth === 0) top += c;
   }
-  // `x.y`, `a::b`, `f(x)`, `v[0]`, `"lit"`, `x?` keep their meaning as receivers
-  const stripped = top.replace(/::/g, '').replace(/\?/g, '');
+  // `x.y`, `a::b`, `f(x)`, `v[0]`, `"lit"`, `x?`, `m!(..)` keep their meaning as receivers
+  const stripped = top.replace(/::/g, '').replace(/\?/g, '').replace(/([A-Za-z0-9_])!(?=\s*$|\s*\.)/g, '$1');
   return BINARY_OR_PREFIX.test(stripped) || /\s/.test(stripped.trim()) || /^\s*(move\s*)?\|/.test(s);
 }
 
