@@ -23,7 +23,7 @@ const OPTION_METHODS = new Set([
 ]);
 /** Result-returning methods and functions (never Option). */
 const RESULT_METHODS = new Set(['parse', 'read_to_string', 'metadata', 'canonicalize', 'try_into', 'map_err', 'read_line', 'read_dir', 'try_from', 'from_str', 'from_utf8', 'recv', 'try_recv', 'join']);
-const RESULT_PATHS = /(^|::)(env::var|env::var_os_never|fs::read_to_string|fs::read|fs::metadata|File::open|File::create|read_to_string|from_utf8|from_str_radix)$/;
+const RESULT_PATHS = /(^|::)(env::var|env::current_dir|fs::read_to_string|fs::read|fs::metadata|fs::canonicalize|File::open|File::create|read_to_string|from_utf8|from_str|from_str_radix|try_from)$/;
 
 type Kind = 'option' | 'result' | 'unknown';
 

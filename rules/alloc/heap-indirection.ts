@@ -19,8 +19,9 @@ function shape(n: Node | null | undefined): { name: string; arg: Node | null; ar
   return { name: lastSegment(t.text), arg: args[0] ?? null, args: args.length };
 }
 
+/** `dyn Trait` (a fat pointer: boxing it again makes a thin one) or an inferred `_` (unknown). */
 function isDyn(n: Node | null | undefined): boolean {
-  return !!n && (n.type === 'dynamic_type' || /^\s*dyn\b/.test(n.text));
+  return !n || n.type === 'dynamic_type' || /^\s*(dyn\b|_\s*$)/.test(n.text);
 }
 
 function inEnumVariant(ctx: FileContext, n: Node): boolean {
