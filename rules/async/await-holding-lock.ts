@@ -2,7 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { inAsync } from '../../src/engine/analysis/async.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { lockBinding, lockSiteOf, obviouslyNotLock } from '../sync/shared.js';
+import { normalize, resolvePath } from '../../src/engine/analysis/paths.js';
+import { declarationOf, lockBinding, lockSiteOf, obviouslyNotLock, typeArgs, typeHead } from '../sync/shared.js';
 
 const BOUNDARIES = new Set(['closure_expression', 'async_block', 'function_item']);
 
@@ -22,6 +23,9 @@ Matched in async code (\`asyncContext\`: a plain closure ends it):
 - \`let g = m.lock()…;\` (also \`.read()\`/\`.write()\`, with \`.unwrap()\`/\`.expect(..)\`/\`?\` or
   parking_lot's bare form) followed, in the same block and before \`drop(g)\`, a shadowing \`let\` or
   a move of \`g\`, by an \`.await\` outside any closure or async block;
+- the same for a \`RefCell\` \`.borrow()\`/\`.borrow_mut()\` on a cell declared in this file
+  (\`RefCell<..>\`, \`Rc<RefCell<..>>\`, \`RefCell::new\`): another task touching the cell while this
+  one is suspended panics (clippy \`await_holding_refcell_ref\`);
 - a lock temporary and a later \`.await\` in one statement (\`m.lock().unwrap().insert(k, f().await)\`,
   or a \`match\` on a guard's contents whose arms await): temporaries live to the end of the
   statement.
@@ -46,8 +50,10 @@ lock site of the mutex, possibly in other files.`,
   function: (field_expression value: (_) @target field: (field_identifier) @method)
   arguments: (arguments) @args
   (#eq? @args "()")
-  (#any-of? @method "lock" "read" "write")) @match`,
+  (#any-of? @method "lock" "read" "write" "borrow" "borrow_mut")) @match`,
   check(m, ctx) {
+    const method = m.cap('method').text;
+    if (method === 'borrow' || method === 'borrow_mut') return refCellHeld(ctx, m.node, m.cap('target'));
     const site = lockSiteOf(ctx, m.node);
     if (!site || site.awaited) return false;
     if (!inAsync(ctx, m.node)) return false;
@@ -65,6 +71,53 @@ lock site of the mutex, possibly in other files.`,
     };
   },
 });
+
+/** `let b = cell.borrow_mut();` on a `RefCell` declared in this file, alive at a later `.await`. */
+function refCellHeld(ctx: FileContext, call: Node, target: Node): false | { message: string; help: string } {
+  if (!inAsync(ctx, call)) return false;
+  if (!isRefCell(ctx, target, call)) return false;
+  const held = heldByLet(ctx, call) ?? heldByStatement(ctx, call);
+  if (!held) return false;
+  const line = ctx.lines.position(held.await.startIndex).line;
+  return {
+    message: held.guard
+      ? `\`RefCell\` borrow \`${held.guard}\` of \`${target.text}\` is held across the \`.await\` at line ${line}`
+      : `a temporary \`RefCell\` borrow of \`${target.text}\` lives across the \`.await\` at line ${line}`,
+    help: 'end the borrow before the `.await` (an inner block or `drop`): any other task touching the cell while this one is suspended panics with `BorrowMutError` (clippy::await_holding_refcell_ref)',
+  };
+}
+
+/** Declared in this file as `RefCell<..>`, `Rc<RefCell<..>>`, `&RefCell<..>` or `RefCell::new(..)`/`Rc::new(RefCell::new(..))`. */
+function isRefCell(ctx: FileContext, target: Node, at: Node): boolean {
+  const d = declarationOf(ctx, target, at);
+  if (!d) return false;
+  const types = d.kind === 'field' ? d.types : d.type ? [d.type] : [];
+  if (types.length > 0) return types.every((t) => refCellType(ctx, t));
+  if (d.kind !== 'let' || !d.value) return false;
+  const m = /^(?:(?:std::)?rc::)?(?:Rc::new\()?((?:(?:std::)?cell::)?RefCell)::new\(/.exec(d.value.text.replace(/\s+/g, ''));
+  return m !== null && isStdRefCell(ctx, m[1]!, at);
+}
+
+function isStdRefCell(ctx: FileContext, name: string, at: Node): boolean {
+  const r = resolvePath(ctx, name, at);
+  return r.kind !== 'local' && r.kind !== 'glob' && normalize(r.path) === 'std::cell::RefCell';
+}
+
+function refCellType(ctx: FileContext, t: Node): boolean {
+  let cur: Node | null = t;
+  for (let i = 0; cur && i < 3; i++) {
+    if (cur.type === 'reference_type') {
+      cur = cur.childForFieldName('type');
+      continue;
+    }
+    const head = typeHead(cur);
+    if (!head) return false;
+    if (isStdRefCell(ctx, head.text, head)) return true;
+    if (!/(^|::)(Rc|Arc)$/.test(head.text) || typeArgs(cur).length !== 1) return false;
+    cur = typeArgs(cur)[0]!;
+  }
+  return false;
+}
 
 /** The first `.await` in `n` in evaluation scope (not inside closures, async blocks or items). */
 function firstAwait(n: Node, after = -1): Node | null {
