@@ -71,7 +71,8 @@ export class Scratch {
         const r = rel ? `${rel}/${entry.name}` : entry.name;
         if (this.exclude.has(abs)) continue;
         if (entry.isDirectory()) {
-          if (NEVER_COPIED.has(entry.name)) continue;
+          // cargo marks every target dir (whatever build.target-dir names it) with CACHEDIR.TAG
+          if (NEVER_COPIED.has(entry.name) || existsSync(path.join(abs, 'CACHEDIR.TAG'))) continue;
           walk(abs, r);
         } else if (entry.isSymbolicLink()) {
           const dest = path.join(this.src, r);
