@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { resolvePath, normalize } from '../../src/engine/analysis/paths.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { lockBinding, lockSiteOf, loopAround, methodCall, obviouslyNotLock } from './shared.js';
+import { exprKey, lockBinding, lockSiteOf, loopAround, methodCall, obviouslyNotLock } from './shared.js';
 
 export default defineRule({
   id: 'lock-in-loop',
@@ -22,6 +22,12 @@ or compute into a local buffer and apply it under one lock. \`while\`/\`loop\` b
 reported: worker and polling loops lock per iteration on purpose so as not to hold the lock while
 working. A lock chosen per item (\`for s in &shards { s.lock() }\`, or declared in the loop) is not
 reported.
+
+(c) \`m.lock()\` inside a \`match\` arm or an \`if let\`/\`while let\` body whose scrutinee locks the
+same \`m\` (\`match m.lock().unwrap().get(k) { None => { m.lock().unwrap().insert(..) } .. }\`): the
+scrutinee's guard lives through the whole construct (in every edition for \`match\` and the \`if let\`
+body), so the second lock deadlocks. Fix: copy the value out first
+(\`let v = m.lock().unwrap().get(k).cloned();\`).
 
 (b) \`let g = m.lock()…;\` then, after the last use of \`g\` and before the block ends, slow work:
 \`thread::sleep\`, \`std::fs\` calls, blocking reads/writes/\`flush\`, \`recv()\`, \`join()\`, a
@@ -50,6 +56,8 @@ Tier: report-only. Hold times and lock order change; a body that takes other loc
     if (obviouslyNotLock(target)) return false;
     const lock = lockBinding(ctx, target, m.node);
     if (!lock) return false;
+    const relock = relockInScrutinee(ctx, m.node, target, lock.flavor);
+    if (relock) return relock;
     const loop = loopAround(ctx, m.node);
     if (loop && loop.type === 'for_expression' && !declaredIn(loop, rootIdent(target))) {
       return { message: `\`${target.text}\` is locked once per item of this \`for\` loop` };
@@ -57,6 +65,43 @@ Tier: report-only. Hold times and lock order change; a body that takes other loc
     return heldAcrossSlowWork(ctx, site.full);
   },
 });
+
+/**
+ * Shape (c): this lock call sits in a `match` arm or an `if let`/`while let` body whose scrutinee
+ * holds a temporary guard of the same lock: the scrutinee's temporaries live through the whole
+ * construct, so the second acquisition deadlocks (std) or panics.
+ */
+function relockInScrutinee(ctx: FileContext, call: Node, target: Node, flavor: string): false | { message: string; help: string } {
+  if (flavor === 'tokio') return false;
+  const key = exprKey(target);
+  let child: Node = call;
+  for (const a of ctx.ancestors(call)) {
+    if (a.type === 'function_item' || a.type === 'closure_expression' || a.type === 'async_block') return false;
+    let scrutinee: Node | null = null;
+    let body: Node | null = null;
+    if (a.type === 'match_expression') {
+      scrutinee = a.childForFieldName('value');
+      body = a.childForFieldName('body');
+    } else if ((a.type === 'if_expression' || a.type === 'while_expression') && a.childForFieldName('condition')?.type === 'let_condition') {
+      scrutinee = a.childForFieldName('condition')!.childForFieldName('value');
+      body = a.childForFieldName('consequence') ?? a.childForFieldName('body');
+    }
+    if (scrutinee && body && body.startIndex <= child.startIndex && child.endIndex <= body.endIndex) {
+      for (const c of [scrutinee, ...scrutinee.descendantsOfType('call_expression')]) {
+        if (!c || c.type !== 'call_expression') continue;
+        const site = lockSiteOf(ctx, c);
+        if (!site || exprKey(site.target) !== key) continue;
+        const line = ctx.lines.position(c.startIndex).line;
+        return {
+          message: `\`${target.text}\` is locked again while the guard from the ${a.type === 'match_expression' ? '`match`' : '`if let`/`while let`'} scrutinee at line ${line} is still alive: this deadlocks`,
+          help: 'copy the value out of the lock before matching (`let v = m.lock().unwrap().get(k).cloned();`), then lock again inside',
+        };
+      }
+    }
+    child = a;
+  }
+  return false;
+}
 
 /** The root identifier of `a.b.c` (or `self`). */
 function rootIdent(n: Node): string | null {
