@@ -3,7 +3,8 @@ import boundsCheck from './bounds-check.js';
 import iterNthZero from './iter-nth-zero.js';
 import iterShortcuts from './iter-shortcuts.js';
 import needlessRangeLoop from './needless-range-loop.js';
+import regexInLoop from './regex-in-loop.js';
 import sortByCachedKey from './sort-by-cached-key.js';
 import sortUnstablePrimitive from './sort-unstable-primitive.js';
 
-export const indexingRules: RuleDef[] = [iterNthZero, iterShortcuts, needlessRangeLoop, boundsCheck, sortUnstablePrimitive, sortByCachedKey];
+export const indexingRules: RuleDef[] = [iterNthZero, iterShortcuts, needlessRangeLoop, boundsCheck, sortUnstablePrimitive, sortByCachedKey, regexInLoop];
