@@ -106,10 +106,11 @@ export function benchExecutables(messages: string, crateDir: string): Map<string
   return out;
 }
 
-export async function buildBenches(crateDir: string, targetDir: string, env: NodeJS.ProcessEnv, label: string, timeoutMs: number): Promise<Map<string, string>> {
+export async function buildBenches(crateDir: string, targetDir: string, env: NodeJS.ProcessEnv, label: string, timeoutMs: number, signal?: AbortSignal): Promise<Map<string, string>> {
   const r = await runProcess('cargo', ['bench', '--no-run', '--message-format=json', '--manifest-path', path.join(crateDir, 'Cargo.toml')], {
     env: { ...env, CARGO_TARGET_DIR: targetDir },
     timeoutMs,
+    ...(signal ? { signal } : {}),
   });
   if (r.timedOut) throw new RxfixError(`error: building the ${label} benches took longer than ${Math.round(timeoutMs / 1000)} s`);
   if (r.code !== 0) {

@@ -18,6 +18,8 @@ export interface ProcOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Aborting kills the process group (SIGTERM, then SIGKILL). */
+  signal?: AbortSignal;
 }
 
 const MAX_CAPTURE = 64 * 1024 * 1024;
@@ -52,11 +54,18 @@ export function runProcess(cmd: string, args: readonly string[], opts: ProcOptio
             killTimer = setTimeout(() => killGroup('SIGKILL'), 2000);
           }, opts.timeoutMs)
         : undefined;
+    const onAbort = () => {
+      killGroup('SIGTERM');
+      killTimer ??= setTimeout(() => killGroup('SIGKILL'), 2000);
+    };
+    if (opts.signal?.aborted) onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     let spawnError: string | undefined;
     child.on('error', (e) => {
       spawnError = e.message;
     });
     child.on('close', (code, signal) => {
+      opts.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       resolve({

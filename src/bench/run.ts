@@ -35,6 +35,18 @@ export interface MeasureOptions {
   scratch: string;
   criterion?: CriterionRunOptions;
   progress?: (msg: string) => void;
+  /** Ctrl-C: running benches are killed and measure rejects with BenchInterrupted. */
+  signal?: AbortSignal;
+}
+
+export class BenchInterrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+function checkAbort(o: MeasureOptions): void {
+  if (o.signal?.aborted) throw new BenchInterrupted();
 }
 
 export const MIN_ROUNDS = 6;
@@ -76,11 +88,12 @@ class BenchFailure extends Error {}
 
 export async function measure(baseline: Side, candidate: Side, o: MeasureOptions): Promise<BenchResult> {
   const progress = o.progress ?? (() => {});
-  const result: BenchResult = { rows: [], metrics: o.metrics, rounds: o.rounds, thresholdPct: o.thresholdPct, notes: [] };
+  const result: BenchResult = { rows: [], metrics: o.metrics, rounds: o.rounds, thresholdPct: o.thresholdPct, notes: [], cargoRuns: 0 };
   if (o.rounds < MIN_ROUNDS) throw new RxfixError(`error: --rounds ${o.rounds}: at least ${MIN_ROUNDS} rounds are needed for a paired comparison`);
   const valgrind = requireValgrind(o.metrics, o.env);
 
   const [da, db] = await Promise.all([discoverBenches(baseline.dir, o.env), discoverBenches(candidate.dir, o.env)]);
+  result.cargoRuns += 2;
   const ta = da.targets;
   const tb = db.targets;
   if (ta.length === 0 && tb.length === 0) {
@@ -91,6 +104,7 @@ export async function measure(baseline: Side, candidate: Side, o: MeasureOptions
   mkdirSync(o.scratch, { recursive: true });
   progress(`building baseline benches (${baseline.dir})`);
   const exeA = await prepareSide(baseline, da, o, buildMs);
+  result.cargoRuns++;
   // Seed the candidate's target dir with the baseline's: dependencies are reused (the workspace's
   // own packages rebuild when the candidate's sources differ, see prepareSide).
   if (!existsSync(candidate.targetDir) && existsSync(baseline.targetDir)) {
@@ -99,6 +113,7 @@ export async function measure(baseline: Side, candidate: Side, o: MeasureOptions
   }
   progress(`building candidate benches (${candidate.dir})`);
   const exeB = await prepareSide(candidate, db, o, buildMs);
+  result.cargoRuns++;
 
   const keysB = new Map(tb.map((t) => [targetKey(candidate.dir, t.manifestPath, t.name), t]));
   const pairs: Pair[] = [];
@@ -153,7 +168,9 @@ async function prepareSide(side: Side, d: Discovered, o: MeasureOptions, buildMs
   const stamp = path.join(side.targetDir, '.rxfix-source-hash');
   const hash = contentHash(root, files);
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) forgetLocalFingerprints(side.targetDir, d.packages);
-  const exes = await buildBenches(side.runDir, side.targetDir, o.env, side.label, buildMs);
+  checkAbort(o);
+  const exes = await buildBenches(side.runDir, side.targetDir, o.env, side.label, buildMs, o.signal);
+  checkAbort(o);
   writeFileSync(stamp, hash);
   return exes;
 }
@@ -273,7 +290,9 @@ async function runTimed(p: Pair, side: Side, o: MeasureOptions, round: number): 
     env['CRITERION_HOME'] = critHome;
     args = criterionArgs(o.criterion);
   }
-  const r = await runProcess(exe, args, { cwd, env, timeoutMs: o.benchTimeoutMs });
+  checkAbort(o);
+  const r = await runProcess(exe, args, { cwd, env, timeoutMs: o.benchTimeoutMs, ...(o.signal ? { signal: o.signal } : {}) });
+  checkAbort(o);
   const fail = benchFailureMessage(p, side, r, o.benchTimeoutMs);
   if (fail) throw new BenchFailure(fail);
   try {
@@ -374,7 +393,9 @@ async function runUnderTool(valgrind: string, tool: ValgrindTool, p: Pair, name:
   chmodSync(exe, 0o755);
   const inv = onceInvocation(p, name, o, path.join(dir, 'home'));
   const out = path.join(dir, `${tool}.out.%p`);
-  const r = await runProcess(valgrind, [...valgrindArgs(tool, out), exe, ...inv.args], { cwd: packageDir(p, side), env: inv.env, timeoutMs: o.benchTimeoutMs * 20 });
+  checkAbort(o);
+  const r = await runProcess(valgrind, [...valgrindArgs(tool, out), exe, ...inv.args], { cwd: packageDir(p, side), env: inv.env, timeoutMs: o.benchTimeoutMs * 20, ...(o.signal ? { signal: o.signal } : {}) });
+  checkAbort(o);
   const files = readdirSync(dir).filter((f) => f.startsWith(`${tool}.out.`));
   if (r.timedOut) return { error: `valgrind ${tool}: killed after ${Math.round((o.benchTimeoutMs * 20) / 1000)} s` };
   if (r.code !== 0 || files.length === 0) {
@@ -447,7 +468,7 @@ async function countRows(
       startup.set(tool, { a: await runUnderTool(valgrind, tool, p, NO_BENCH, A, o, 'A0'), b: await runUnderTool(valgrind, tool, p, NO_BENCH, B, o, 'B0') });
     }
     for (const name of list) {
-      const values = new Map<ValgrindTool, { a?: ToolValues; b?: ToolValues; a2?: ToolValues; error?: string }>();
+      const values = new Map<ValgrindTool, { a?: ToolValues; b?: ToolValues; a2?: ToolValues; error?: string; candidateOnly?: boolean }>();
       for (const tool of tools) {
         progress(`valgrind ${tool}: ${p.prefix}${name}`);
         const s0 = startup.get(tool)!;
@@ -458,7 +479,8 @@ async function countRows(
         }
         const b = minus(await runUnderTool(valgrind, tool, p, name, B, o, 'B1'), s0.b);
         if ('error' in b) {
-          values.set(tool, { error: `candidate: ${b.error}` });
+          // The baseline ran: the candidate broke the bench (an error, not a skipped metric).
+          values.set(tool, { error: `candidate: ${b.error}`, candidateOnly: true });
           continue;
         }
         const a2 = minus(await runUnderTool(valgrind, tool, p, name, A, o, 'A2'), s0.a);
@@ -469,7 +491,7 @@ async function countRows(
         for (const unit of UNITS[m as Exclude<Metric, 'time'>]) {
           const rowName = p.prefix + (name === '*' ? p.target.name : name);
           if (v.error) {
-            rows.push({ name: rowName, metric: m, unit, before: null, after: null, changePct: null, ci95: null, verdict: 'skipped', note: v.error });
+            rows.push({ name: rowName, metric: m, unit, before: null, after: null, changePct: null, ci95: null, verdict: v.candidateOnly ? 'error' : 'skipped', note: v.error });
             continue;
           }
           const j = judgeCount(v.a![unit]!, v.b![unit]!, v.a2![unit]);

@@ -52,4 +52,6 @@ export interface BenchResult {
   thresholdPct: number;
   /** Messages for the user (stderr), e.g. "no benches found". */
   notes: string[];
+  /** cargo invocations (metadata and builds). */
+  cargoRuns: number;
 }
