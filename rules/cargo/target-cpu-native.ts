@@ -43,7 +43,9 @@ distribution decision.`,
       const text = input.source.slice(e.keyStart, e.valueEnd);
       const m = NATIVE.exec(text);
       const start = m ? e.keyStart + m.index : e.keyStart;
-      out.push({ start, end: m ? start + m[0].length : e.keyEnd, message: k.startsWith('target.') ? `\`-C target-cpu=native\` in \`[${k.slice(0, -'.rustflags'.length)}]\` ties the binary to the build machine's CPU` : undefined });
+      const header = [...l.headers].reverse().find((h) => h.start < e.keyStart);
+      const table = header ? input.source.slice(header.start, header.end) : `[${k.slice(0, -'.rustflags'.length)}]`;
+      out.push({ start, end: m ? start + m[0].length : e.keyEnd, message: k.startsWith('target.') ? `\`-C target-cpu=native\` in \`${table}\` ties the binary to the build machine's CPU` : undefined });
     }
     return out;
   },
