@@ -105,7 +105,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     })
     .option('-c, --config <file>', 'use this rxfix.toml instead of searching for one')
     .option('--no-config', 'ignore rxfix.toml files')
+    .option('--bench', 'with --verify: also run the crate\'s benchmarks; fixes that make one slower are rejected (reason bench)')
+    .option('--metric <list>', 'with --bench: time | instructions | allocations | peak-heap | cache-misses (default: instructions with valgrind, else time)')
+    .option('--rounds <n>', 'with --bench: interleaved rounds per side for time (at least 6)', '6')
+    .option('--threshold <pct>', 'with --bench: noise threshold in percent', '2')
+    .option('--bench-timeout <s>', 'with --bench: kill a bench run after this many seconds', '300')
     .action(async (p: string | undefined, o) => {
+      const benchGate = o.bench ? await (await import('./commands/bench.js')).benchGateFromFlags(o, io.env, io.stderr) : undefined;
       const r = await runApply(
         {
           path: p,
@@ -122,7 +128,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           timeout: o.timeout,
           config: o.config,
         },
-        { style, isTty: io.isTty, env: io.env, progress: io.stderr },
+        { style, isTty: io.isTty, env: io.env, progress: io.stderr, ...(benchGate ? { benchGate } : {}) },
       );
       exitCode = emit(io, r);
     });

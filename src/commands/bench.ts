@@ -6,10 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { BENCH_FORMATS, formatBench, type BenchFormat } from '../bench/format.js';
 import { runProcess, which } from '../bench/exec.js';
-import { measure, MIN_ROUNDS, parseMetrics, type Side } from '../bench/run.js';
+import { measure, MIN_ROUNDS, parseMetrics, requireValgrind, type Side } from '../bench/run.js';
 import { DEFAULT_THRESHOLD_PCT } from '../bench/stats.js';
 import type { BenchResult } from '../bench/types.js';
 import { EXIT, RxfixError } from '../errors.js';
+import type { BenchGate } from '../verify/gate.js';
 import type { CommandResult } from './scan.js';
 
 export interface BenchOptions {
@@ -107,4 +108,24 @@ export async function benchDetailed(opts: BenchOptions): Promise<BenchRun> {
     result,
     output: { exitCode, stdout: formatBench(result, format), stderr: stderr.length ? stderr.join('\n') + '\n' : '', files: [] },
   };
+}
+
+export interface ApplyBenchFlags {
+  verify?: boolean;
+  metric?: string;
+  rounds?: number | string;
+  threshold?: number | string;
+  benchTimeout?: number | string;
+}
+
+/** The BenchGate for `apply --verify --bench`, from the same flags as `rxfix bench` (validated up front). */
+export async function benchGateFromFlags(flags: ApplyBenchFlags, env: NodeJS.ProcessEnv, progress: (s: string) => void): Promise<BenchGate> {
+  if (!flags.verify) throw new RxfixError('error: --bench needs --verify (benchmarks gate the fixes cargo has already accepted)');
+  const metrics = parseMetrics(flags.metric, which('valgrind', env['PATH']) !== null);
+  requireValgrind(metrics, env);
+  const rounds = num('--rounds', flags.rounds, DEFAULT_ROUNDS, (n) => Number.isInteger(n) && n >= MIN_ROUNDS, `an integer ≥ ${MIN_ROUNDS}`);
+  const thresholdPct = num('--threshold', flags.threshold, DEFAULT_THRESHOLD_PCT, (n) => n >= 0 && n < 100, 'a percentage in [0, 100)');
+  const timeoutS = num('--bench-timeout', flags.benchTimeout, DEFAULT_BENCH_TIMEOUT_S, (n) => n > 0, 'seconds > 0');
+  const { createBenchGate } = await import('../verify/bench.js');
+  return createBenchGate({ metrics, rounds, thresholdPct, benchTimeoutMs: timeoutS * 1000, env, progress: (m) => progress(`rxfix: ${m}\n`) });
 }
