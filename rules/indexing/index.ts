@@ -7,5 +7,6 @@ import needlessRangeLoop from './needless-range-loop.js';
 import regexInLoop from './regex-in-loop.js';
 import sortByCachedKey from './sort-by-cached-key.js';
 import sortUnstablePrimitive from './sort-unstable-primitive.js';
+import unbufferedIo from './unbuffered-io.js';
 
-export const indexingRules: RuleDef[] = [iterNthZero, iterShortcuts, needlessRangeLoop, boundsCheck, sortUnstablePrimitive, sortByCachedKey, regexInLoop, manualMemcpy];
+export const indexingRules: RuleDef[] = [iterNthZero, iterShortcuts, needlessRangeLoop, boundsCheck, sortUnstablePrimitive, sortByCachedKey, regexInLoop, manualMemcpy, unbufferedIo];
