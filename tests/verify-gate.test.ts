@@ -8,7 +8,7 @@ import { evalCfg } from '../src/verify/cfg.js';
 import { runBound, runGate, type Oracle, type RunResult } from '../src/verify/gate.js';
 
 function cand(id: number): Candidate {
-  return { id, ruleId: 'r', family: 'alloc', tier: 'verify', path: 'src/lib.rs', rel: 'src/lib.rs', line: id + 1, column: 1, edits: [] };
+  return { id, ruleId: 'r', family: 'alloc', tier: 'verify', path: 'src/lib.rs', rel: 'src/lib.rs', line: id + 1, column: 1, start: 0, edits: [] };
 }
 
 /** cargo as a model: check fails while a compile breaker is in the set, test while a test breaker is. */

@@ -96,6 +96,17 @@ describe('apply --verify', () => {
     expect(r.stderr).toContain(`rejected: src/lib.rs:${temp}: useless-format (test)`);
   });
 
+  it('gives a safe fix that waited behind an overlapping verified one its later pass, under its original line', async () => {
+    const crate = copyCrate('demo');
+    const r = await rxfix(['apply', '--verify', '--only', 'useless-format,vec-init-then-push', '--report', 'report.json', '--diff'], { cwd: crate, env });
+    expect(r.code).toBe(0);
+    const report = readReport(path.join(crate, 'report.json'));
+    expect(report.rejected.filter((x) => x.reason === 'overlap')).toEqual([]);
+    expect(report.applied).toContainEqual({ ruleId: 'vec-init-then-push', path: 'src/report.rs', line: 9 });
+    expect(report.applied).toContainEqual({ ruleId: 'useless-format', path: 'src/report.rs', line: 10 });
+    expect(r.stdout).toContain('+    let mut out = vec!["report".to_string()];\n');
+  });
+
   it('stays within 2 + 2k·⌈log2 N⌉ cargo runs with several breaking edits, and finds exactly them', async () => {
     const crate = copyCrate('many-breaks');
     const lib = path.join(crate, 'src/lib.rs');

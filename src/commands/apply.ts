@@ -7,10 +7,11 @@ import Table from 'cli-table3';
 import { structuredPatch } from 'diff';
 import { execa } from 'execa';
 import { scanManifests } from '../engine/manifest.js';
+import { LineIndex } from '../engine/positions.js';
 import { decodeRust } from '../engine/source-file.js';
 import type { Finding, Tier } from '../engine/rule.js';
 import { EXIT, RxfixError } from '../errors.js';
-import { pickNonOverlapping } from '../fix/edits.js';
+import { mapBack, pickNonOverlapping } from '../fix/edits.js';
 import { fixSource } from '../fix/fixpoint.js';
 import { writeFileAtomic } from '../io.js';
 import type { Style } from '../report/style.js';
@@ -253,7 +254,36 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
         }
         const found = new Map<string, number>();
         for (const x of [...cands, ...pre]) found.set(x.ruleId, (found.get(x.ruleId) ?? 0) + 1);
-        outcome = { texts, applied: kept.map((c) => ({ ruleId: c.ruleId, path: c.path, rel: c.rel, line: c.line })), rejected, found };
+        const applied: Outcome['applied'] = kept.map((c) => ({ ruleId: c.ruleId, path: c.path, rel: c.rel, line: c.line }));
+        // Safe fixes that waited behind an overlapping candidate get their later passes now, as in
+        // plain apply (safe fixes cannot break the build); gate-rejected ones are never redone.
+        const refused = new Set(result.rejected.map((r) => `${r.candidate.rel}:${r.candidate.ruleId}:${r.candidate.start}`));
+        for (const [rel, text] of m.texts) {
+          if (!rel.endsWith('.rs')) continue;
+          const f = files.get(rel)!;
+          const keptEdits = kept.filter((c) => c.rel === rel).flatMap((c) => c.edits);
+          const post = fixSource(f.path, text, s.ruleSet, { tiers: new Set(['safe']), match: matchOpts(f.abs), allow: (x) => !refused.has(`${rel}:${x.ruleId}:${mapBack(x.start, keptEdits)}`) });
+          if (post.applied.length === 0) continue;
+          texts.set(rel, post.output);
+          const inKept = new LineIndex(text);
+          const inOriginal = new LineIndex(f.original);
+          for (const a of post.applied) {
+            // A fix inside a kept edit's replacement takes the line of the overlap-deferred finding
+            // it completes (found in that edit's original span); otherwise its position maps back.
+            const at = a.pass === 1 ? a.finding.start : inKept.lineStart(a.originalLine - 1);
+            const host = m.placed.get(rel)?.find((p) => at >= p.newStart && at < p.newEnd);
+            const hostEdits = host ? cands[host.id]!.edits : [];
+            const span = host ? [inOriginal.position(Math.min(...hostEdits.map((e) => e.start))).line, inOriginal.position(Math.max(...hostEdits.map((e) => e.end))).line] : null;
+            const waiting = rejected.findIndex(
+              (r) => r.reason === 'overlap' && r.path === f.path && r.ruleId === a.finding.ruleId && (span ? r.line >= span[0]! && r.line <= span[1]! : r.line === inOriginal.position(mapBack(at, keptEdits)).line),
+            );
+            const line = waiting >= 0 ? rejected[waiting]!.line : inOriginal.position(mapBack(at, keptEdits)).line;
+            applied.push({ ruleId: a.finding.ruleId, path: f.path, rel, line });
+            if (waiting >= 0) rejected.splice(waiting, 1);
+            else found.set(a.finding.ruleId, (found.get(a.finding.ruleId) ?? 0) + 1);
+          }
+        }
+        outcome = { texts, applied, rejected, found };
       }
     }
     interrupts.throwIfInterrupted();
@@ -351,7 +381,7 @@ function manifestCandidates(target: string, root: string, files: Map<string, Sou
 }
 
 function toCandidate(f: Finding, file: SourceFile, line: number): Candidate {
-  return { id: 0, ruleId: f.ruleId, family: f.family, tier: f.tier, path: file.path, rel: file.rel, line, column: f.column, edits: f.edits!.map(({ start, end, text }) => ({ start, end, text })) };
+  return { id: 0, ruleId: f.ruleId, family: f.family, tier: f.tier, path: file.path, rel: file.rel, line, column: f.column, start: f.start, edits: f.edits!.map(({ start, end, text }) => ({ start, end, text })) };
 }
 
 function fixInProcess(files: Map<string, SourceFile>, fix: (f: SourceFile) => ReturnType<typeof fixSource>): Outcome {

@@ -18,6 +18,8 @@ export interface Candidate {
   /** 1-based line in the file before the run. */
   line: number;
   column: number;
+  /** UTF-16 start of the finding in the file as scanned. */
+  start: number;
   edits: Edit[];
 }
 
