@@ -26,7 +26,7 @@ function run(title, args) {
 }
 
 process.stdout.write(`rxfix demo in ${crate} (a copy of fixtures/crates/demo)\n`);
-run('what rxfix finds', ['scan', '--fail-on', 'never']);
+run('what rxfix finds', ['scan', '--format', 'short', '--fail-on', 'never']);
 const report = path.join(work, 'report.json');
 rmSync(report, { force: true });
 const code = run('keep only what cargo check and cargo test accept', ['apply', '--verify', '--report', report]);
