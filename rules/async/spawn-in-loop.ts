@@ -31,7 +31,7 @@ export default defineRule({
 shapes:
 
 (a) the handle is awaited in the same iteration (\`spawn(f(x)).await\`, or \`let h = spawn(..);\`
-then \`h.await\` in the loop): each task finishes before the next starts, so the spawn buys no
+then \`h.await\` in the loop with no other \`.await\` in between): each task finishes before the next starts, so the spawn buys no
 concurrency and adds a task allocation and a scheduler round trip per item. Any loop kind.
 
 (b) the handle is dropped (\`spawn(..);\` as a statement, or \`let _ = spawn(..)\`) in a \`for\` loop
@@ -75,13 +75,23 @@ serial again. Tier: report-only (a concurrency decision).`,
   },
 });
 
-/** `h.await` for the binding `h`, after its `let`, inside the loop body. */
+/**
+ * `h.await` for the binding `h`, after its `let`, inside the loop body, with no other `.await` in
+ * between (work awaited meanwhile would overlap with the task: the spawn then buys concurrency).
+ */
 function awaitedIn(body: Node, name: string, decl: Node): boolean {
-  return body.descendantsOfType('await_expression').some((a) => {
-    if (!a || a.startIndex < decl.endIndex) return false;
+  const awaits = body.descendantsOfType('await_expression').filter((a): a is Node => a !== null && a.startIndex >= decl.endIndex);
+  const own = awaits.find((a) => {
     const inner = a.namedChildren[0];
     return inner?.type === 'identifier' && inner.text === name;
   });
+  if (!own) return false;
+  return !awaits.some((a) => a.id !== own.id && a.startIndex < own.startIndex && !insideAsyncOrClosure(a, body));
+}
+
+function insideAsyncOrClosure(n: Node, stop: Node): boolean {
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) if (p.type === 'async_block' || p.type === 'closure_expression') return true;
+  return false;
 }
 
 function detached(_ctx: FileContext, loop: Node, which: string): false | { message: string; help: string } {
