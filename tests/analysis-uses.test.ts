@@ -209,3 +209,53 @@ describe('isMovedIntoClosure and isBorrowedMutably', () => {
     expect(usesOf(ctx, resolveBinding(ctx, identAt(ctx, 'x;'))!).length).toBe(3);
   });
 });
+
+describe('edge cases', () => {
+  it('let-else, while-let, shorthand struct patterns and nested closures', () => {
+    const ctx = ctxOf(`fn f(o: Option<String>, it: I) {
+    let Some(s) = o else { return; };
+    while let Some(w) = next() { w; }
+    let P { x, .. } = p;
+    let outer = |a: u8| { let inner = move || s.len() + a as usize; inner() };
+    x;
+}`);
+    expect(resolveBinding(ctx, identAt(ctx, 's.len'))!.kind).toBe('let');
+    expect(resolveBinding(ctx, identAt(ctx, 'w; }'))!.kind).toBe('while-let');
+    expect(resolveBinding(ctx, identAt(ctx, 'x;'))!.simple).toBe(false);
+    expect(resolveBinding(ctx, identAt(ctx, 'a as usize'))!.kind).toBe('closure-param');
+    const s = resolveBinding(ctx, identAt(ctx, 's.len'))!;
+    expect(isMovedIntoClosure(ctx, s)).toBe(true);
+    expect(crossesLoopOrClosure(ctx, identAt(ctx, 's.len'), s)).toBe(true);
+  });
+
+  it('a named format argument and a capture of another name are not uses', () => {
+    const ctx = ctxOf(`fn f(v: String, w: String) {
+    let a = v.clone();
+    println!("{w} {}", w.len());
+    let _ = format!("{other}", other = 1);
+}`);
+    expect(usesAfter(ctx, identAt(ctx, 'v.clone'))).toEqual([]);
+  });
+
+  it('uses inside a loop body after the point are reported, before it are not', () => {
+    const ctx = ctxOf(`fn f(v: Vec<u8>) {
+    for _ in 0..2 {
+        v.len();
+        let c = v.clone();
+    }
+}`);
+    const uses = usesAfter(ctx, identAt(ctx, 'v.clone'))!;
+    expect(uses).toEqual([]);
+    // ... but the clone is in a loop the declaration is outside of: not the last use at run time
+    expect(isLastUse(ctx, identAt(ctx, 'v.clone'))).toBe(false);
+  });
+
+  it('ignores nested fn items and comments', () => {
+    const ctx = ctxOf(`fn f(v: Vec<u8>) {
+    let c = v.clone();
+    // v.len() in a comment
+    fn g(v: u8) -> u8 { v }
+}`);
+    expect(usesAfter(ctx, identAt(ctx, 'v.clone'))).toEqual([]);
+  });
+});
