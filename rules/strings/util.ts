@@ -64,29 +64,30 @@ export function ownedStringOfLiteral(n: Node): Node | null {
 }
 
 /**
- * The written type of field `name` when every struct in the file that has such a field agrees on
- * it (`self.buf` with `struct W { buf: String }`), else null.
+ * The written type of `self.name` inside an `impl T` whose struct `T` is declared in this file,
+ * else null (a field of a type declared elsewhere is not visible).
  */
-export function fieldTypeText(ctx: FileContext, name: string): string | null {
-  let found: string | null = null;
-  for (const f of ctx.tree.rootNode.descendantsOfType('field_declaration')) {
-    if (!f || f.childForFieldName('name')?.text !== name) continue;
-    const t = f.childForFieldName('type');
-    if (!t) return null;
-    const text = t.text.replace(/\s+/g, ' ');
-    if (found !== null && found !== text) return null;
-    found = text;
+export function selfFieldTypeText(ctx: FileContext, field: Node): string | null {
+  const f = field.childForFieldName('field');
+  const v = field.childForFieldName('value');
+  if (!f || f.type !== 'field_identifier' || v?.type !== 'self') return null;
+  let impl: Node | null = null;
+  for (const a of ctx.ancestors(field)) if (a.type === 'impl_item') { impl = a; break; }
+  const ty = impl?.childForFieldName('type');
+  const name = ty?.type === 'generic_type' ? ty.childForFieldName('type')?.text : ty?.text;
+  if (!name) return null;
+  const structs = ctx.tree.rootNode.descendantsOfType('struct_item').filter((s): s is Node => !!s && s.childForFieldName('name')?.text === name);
+  if (structs.length !== 1) return null;
+  for (const d of structs[0]!.descendantsOfType('field_declaration')) {
+    if (d?.childForFieldName('name')?.text === f.text) return d.childForFieldName('type')?.text.replace(/\s+/g, ' ') ?? null;
   }
-  return found;
+  return null;
 }
 
-/** The visible type of an identifier (binding, static) or of `self.field`/`x.field` (by field name). */
+/** The visible type of an identifier (binding, static) or of `self.field` (a struct of this file). */
 export function visibleTypeText(ctx: FileContext, expr: Node): string | null {
   if (expr.type === 'identifier') return typeHintOf(ctx, expr).type;
-  if (expr.type === 'field_expression') {
-    const f = expr.childForFieldName('field');
-    if (f?.type === 'field_identifier') return fieldTypeText(ctx, f.text);
-  }
+  if (expr.type === 'field_expression') return selfFieldTypeText(ctx, expr);
   return null;
 }
 
