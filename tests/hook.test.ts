@@ -88,6 +88,21 @@ describe('rxfix hook install', () => {
     expect(existsSync(path.join(path.dirname(hook), CHAINED_NAME))).toBe(true);
   });
 
+  it('with --fix applies safe fixes to clean staged files, re-stages them, then scans', () => {
+    const { dir, git, env } = repo();
+    expect(rxfix(['hook', 'install', '--fix'], { cwd: dir, env }).code).toBe(0);
+    // single-char-pattern has a safe fix: split("a") → split('a')
+    const before = 'pub fn parts(s: &str) -> usize {\n    s.split("a").count()\n}\n';
+    const after = "pub fn parts(s: &str) -> usize {\n    s.split('a').count()\n}\n";
+    writeFileSync(path.join(dir, 'src/lib.rs'), before);
+    git('add', '.');
+    const r = git('commit', '-q', '-m', 'fixed on the way');
+    expect(r.stderr).not.toContain('warning[');
+    expect(r.status).toBe(0);
+    expect(git('show', 'HEAD:src/lib.rs').stdout).toBe(after);
+    expect(readFileSync(path.join(dir, 'src/lib.rs'), 'utf8')).toBe(after);
+  });
+
   it('fails outside a git repository', () => {
     const r = rxfix(['hook', 'install'], { cwd: tempDir() });
     expect(r.code).toBe(2);

@@ -51,7 +51,7 @@ export function hookScript(fix: boolean): string {
       '# Safe fixes on staged Rust files whose working copy equals the index, then re-stage them.',
       "git diff --cached --name-only --diff-filter=ACMR -- '*.rs' | while IFS= read -r f; do",
       '  if git diff --quiet -- "$f"; then',
-      '    rxfix apply "$f" >/dev/null && git add -- "$f"',
+      '    rxfix apply --allow-dirty "$f" >/dev/null && git add -- "$f"',
       '  else',
       '    echo "rxfix: $f has unstaged changes; not fixing it" >&2',
       '  fi',

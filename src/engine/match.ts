@@ -73,7 +73,8 @@ function insideExcluded(ctx: FileContext, node: Node): boolean {
 }
 
 function activeRules(rules: RuleSet, source: string, only?: ReadonlySet<string>): CompiledRule[] {
-  return rules.rules.filter((r) => r.def.query && (!only || only.has(r.def.id)) && mayMatch(r, source));
+  const seen = new Map<string, boolean>(); // rules share literals (`clone`, `lock`, `format`...)
+  return rules.rules.filter((r) => r.def.query && (!only || only.has(r.def.id)) && mayMatch(r, source, seen));
 }
 
 export function matchSource(path: string, source: string, rules: RuleSet, opts: MatchOptions = {}): FileResult {

@@ -144,9 +144,15 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
 }
 
 /** True when `source` may hold a match of `rule` (its triggers are necessary conditions). */
-export function mayMatch(rule: CompiledRule, source: string): boolean {
+export function mayMatch(rule: CompiledRule, source: string, memo?: Map<string, boolean>): boolean {
   if (rule.triggers.length === 0) return false;
-  return rule.triggers.some((sets) => sets.every((set) => set.some((lit) => containsToken(source, lit))));
+  const has = (lit: string): boolean => {
+    if (!memo) return containsToken(source, lit);
+    let v = memo.get(lit);
+    if (v === undefined) memo.set(lit, (v = containsToken(source, lit)));
+    return v;
+  };
+  return rule.triggers.some((sets) => sets.every((set) => set.some(has)));
 }
 
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
