@@ -191,7 +191,7 @@ export class Scratch {
       }
       for (const e of entries) {
         const abs = path.join(dir, e.name);
-        if (e.isDirectory() && depth < 3 && e.name !== 'incremental' && e.name !== 'build' && e.name !== '.fingerprint') visit(abs, depth + 1);
+        if (e.isDirectory() && depth < 3 && e.name !== 'incremental' && e.name !== '.fingerprint') visit(abs, depth + 1);
         else if (e.isFile() && e.name.endsWith('.d')) {
           for (const line of readFileSync(abs, 'utf8').split('\n')) {
             const colon = line.indexOf(': ');
