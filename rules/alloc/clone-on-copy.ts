@@ -59,6 +59,8 @@ temporary; \`x.add_assign(1)\` would mutate \`x\`), under \`&mut\`, an assignmen
   (#eq? @method "clone")) @match`,
   check(m, ctx) {
     if (m.cap('args').namedChildCount > 0) return false;
+    // a user trait with a by-value `fn clone(self)` would win method resolution over Clone::clone
+    if (/\bfn\s+clone\s*\(\s*(mut\s+)?self\b/.test(ctx.source)) return false;
     const t = copyType(ctx, m.cap('recv'));
     if (!t || !valuePosition(ctx, m.node)) return false;
     return { message: `\`.clone()\` on \`${m.cap('recv').text}\`, a \`${t.replace(/\{integer\}/, 'integer').replace(/\{float\}/, 'float')}\` (Copy)` };

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Edit, type Tier } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
-import { typeHintOf } from '../../src/engine/analysis/types.js';
+import { primitiveShadowed, typeHintOf } from '../../src/engine/analysis/types.js';
 import { lastSegment } from '../../src/engine/syntax.js';
 import { methodCall, type MethodCall } from '../strings/util.js';
 
@@ -64,7 +64,7 @@ function planCollect(ctx: FileContext, call: Node): CollectPlan | null {
   let tier: Tier = 'verify';
   if (recv.type === 'identifier' || recv.type === 'self') {
     const t = recv.type === 'identifier' ? typeHintOf(ctx, recv).type : null;
-    if (t && sliceLike(t)) tier = 'safe';
+    if (t && sliceLike(t) && !primitiveShadowed(ctx, 'Vec') && !primitiveShadowed(ctx, 'Box')) tier = 'safe';
     else if (t && visiblyNotSlice(t)) return null;
   } else if (recv.type === 'array_expression') tier = 'safe';
   return { kind: 'collect', iterCall: iter, tier };

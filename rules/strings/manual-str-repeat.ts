@@ -3,6 +3,7 @@ import { defineRule } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { lastSegment, needsParens } from '../../src/engine/syntax.js';
 import { calleePath, isComment, isPlainStrLiteral, methodCall } from './util.js';
+import { primitiveShadowed } from '../../src/engine/analysis/types.js';
 
 interface Plan {
   value: Node;
@@ -45,7 +46,7 @@ function plan(ctx: FileContext, call: Node): Plan | null {
     const p = ctx.parent(call);
     stringTarget = p?.type === 'let_declaration' && p.childForFieldName('value')?.id === call.id && isStringType(p.childForFieldName('type'));
   }
-  if (!stringTarget) return null;
+  if (!stringTarget || primitiveShadowed(ctx, 'String')) return null;
   let value: Node | undefined;
   let count: Node | undefined;
   const take = methodCall(collect.recv);

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../src/engine/context.js';
 import type { Edit } from '../../src/engine/rule.js';
 import { userDefinedMacroNames } from '../../src/engine/macros.js';
-import { isStringType, isStrLike, literalKind, typeHintOf } from '../../src/engine/analysis/types.js';
+import { isStringType, isStrLike, literalKind, primitiveShadowed, typeHintOf } from '../../src/engine/analysis/types.js';
 
 /** Parts of a method call `recv.method(args)` (also with a turbofish), or null. */
 export interface MethodCall {
@@ -98,6 +98,7 @@ const STR_TO_STR = new Set(['trim', 'trim_start', 'trim_end', 'as_str', 'to_lowe
  * type is str-like, or a chain of str→str methods (`trim`, `as_str`, `to_lowercase`...) on one.
  */
 export function visiblyStr(ctx: FileContext, expr: Node): boolean {
+  if (['String', 'str', 'Cow', 'Box', 'Rc', 'Arc'].some((n) => primitiveShadowed(ctx, n))) return false;
   let e = expr;
   while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
   if (e.type === 'reference_expression' && !e.children.some((c) => c?.type === 'mutable_specifier') && e.childForFieldName('value')) {
@@ -115,6 +116,7 @@ export function visiblyStr(ctx: FileContext, expr: Node): boolean {
 
 /** True when `expr` (an identifier or field) has the written type `String` (or `&mut String` when `allowMutRef`). */
 export function visiblyString(ctx: FileContext, expr: Node, allowMutRef = true): boolean {
+  if (primitiveShadowed(ctx, 'String')) return false;
   const t = visibleTypeText(ctx, expr);
   if (!t) return false;
   const norm = t.replace(/\s+/g, ' ').trim();
