@@ -5,7 +5,6 @@ import { resolveConfig } from './commands/setup.js';
 import { explain, rulesJson, rulesTable } from './commands/rules.js';
 import { runScan, type CommandResult, type FailOn } from './commands/scan.js';
 import { installHook } from './commands/hook.js';
-import { runApply } from './commands/apply.js';
 import { loadUserRules } from './config/user-rules.js';
 import { EXIT, RxfixError } from './errors.js';
 import { writeFileAtomic } from './io.js';
@@ -112,6 +111,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--bench-timeout <s>', 'with --bench: kill a bench run after this many seconds', '300')
     .action(async (p: string | undefined, o) => {
       const benchGate = o.bench ? await (await import('./commands/bench.js')).benchGateFromFlags(o, io.env, io.stderr) : undefined;
+      // Loaded on use: apply pulls in verify/fix/execa, ~100 ms of imports a scan does not need.
+      const { runApply } = await import('./commands/apply.js');
       const r = await runApply(
         {
           path: p,
