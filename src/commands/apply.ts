@@ -168,7 +168,13 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
         journal = new Journal(journalFile);
         journal.event({ type: 'start', root, candidates: cands.length, argv: process.argv.slice(2) });
         progress.status(`rxfix: copying ${displayPath(root)} to the scratch folder`);
-        const synced = scratch.sync();
+        let synced: ReturnType<Scratch['sync']>;
+        try {
+          synced = scratch.sync();
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          throw new RxfixError(`error: cannot copy the workspace to the scratch folder ${scratch.dir} (${err.code ?? err.message}${err.path ? `: ${err.path}` : ''}); your files are unchanged`);
+        }
         journal.event({ type: 'sync', scratch: scratch.dir, ...synced });
         interrupts.throwIfInterrupted();
 
