@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { collectCall, hasCommentIn, isStdName, type CollectCall } from './shared.js';
+import { collectCall, hasCommentIn, insideFnNamed, isStdName, type CollectCall } from './shared.js';
 
 /** Collections whose `len()` is the number of items collected (no deduplication, no byte counts). */
 const COUNTING_TARGETS = new Set(['Vec', 'VecDeque', 'LinkedList', 'BinaryHeap']);
@@ -20,6 +20,7 @@ function plan(outer: Node, ctx: FileContext): Plan | null {
   if (method !== 'len' && method !== 'is_empty') return null;
   const c = collectCall(fn.childForFieldName('value'));
   if (!c || !COUNTING_TARGETS.has(c.targetName)) return null;
+  if (insideFnNamed(ctx, outer, method === 'len' ? ['count'] : ['next', 'is_none'])) return null;
   const head = c.target.type === 'generic_type' ? c.target.childForFieldName('type')! : c.target;
   if (!isStdName(ctx, head.text, outer)) return null;
   return { collect: c, method, end: outer.endIndex };

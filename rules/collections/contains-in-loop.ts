@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { methodCall } from '../../src/engine/analysis/loops.js';
+import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { visibleSeqKind } from './shared.js';
@@ -28,6 +29,11 @@ function grownIn(loop: Node, name: string): boolean {
   });
 }
 
+function declaredInside(ctx: FileContext, ident: Node, loop: Node): boolean {
+  const b = resolveBinding(ctx, ident);
+  return !!b && b.ident.startIndex >= loop.startIndex && b.ident.endIndex <= loop.endIndex;
+}
+
 function classify(call: Node, ctx: FileContext): Finding | null {
   const m = methodCall(call);
   if (!m || m.turbofish) return null;
@@ -48,7 +54,8 @@ function classify(call: Node, ctx: FileContext): Finding | null {
   const recv = m.method === 'contains' || m.method === 'remove' || m.method === 'insert' ? m.receiver : methodCall(m.receiver)?.method === 'iter' ? methodCall(m.receiver)!.receiver : null;
   if (!recv || recv.type !== 'identifier') return null;
   const kind = visibleSeqKind(ctx, recv);
-  if (!kind) return null;
+  // a fixed-size array is a small constant table; a collection made inside the loop is not searched again
+  if (!kind || kind === 'array' || declaredInside(ctx, recv, loop)) return null;
   const v = recv.text;
   if (m.method === 'contains' && m.args.length === 1) {
     const running = grownIn(loop, v);

@@ -3,7 +3,7 @@ import { isPlace, methodCall } from '../../src/engine/analysis/loops.js';
 import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit } from '../../src/engine/rule.js';
-import { collectCall, hasCommentIn } from './shared.js';
+import { collectCall, hasCommentIn, insideFnNamed } from './shared.js';
 
 /** `b.drain(..)` over the full range, with `b` a place: `b`. */
 function fullDrain(n: Node | null | undefined): Node | null {
@@ -40,7 +40,7 @@ interface Plan {
 
 function plan(call: Node, ctx: FileContext): Plan | null {
   const m = methodCall(call);
-  if (!m) return null;
+  if (!m || insideFnNamed(ctx, call, ['append', 'take', 'extend'])) return null;
   // a.extend(b.drain(..)) → a.append(&mut b)
   if (m.method === 'extend' && m.args.length === 1 && !m.turbofish) {
     const b = fullDrain(m.args[0]);

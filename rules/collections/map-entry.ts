@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { blockStatements, isPlace, isPureExpr, mentions, methodCall, statementExpression } from '../../src/engine/analysis/loops.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { hasCommentIn } from './shared.js';
+import { hasCommentIn, insideFnNamed } from './shared.js';
 
 const norm = (s: string) => s.replace(/\s+/g, '');
 
@@ -21,6 +21,7 @@ function rootName(place: Node): string {
 /** `if !m.contains_key(&k) { m.insert(k, v); }` / `if !s.contains(&x) { s.insert(x); }`. */
 function plan(ifExpr: Node, ctx: FileContext): Plan | null {
   if (ifExpr.tree !== ctx.tree || ifExpr.childForFieldName('alternative')) return null;
+  if (insideFnNamed(ctx, ifExpr, ['entry', 'insert'])) return null;
   const stmt = ifExpr.parent;
   if (stmt?.type !== 'expression_statement' || stmt.parent?.type !== 'block') return null;
   const cond = ifExpr.childForFieldName('condition');

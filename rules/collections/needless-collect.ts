@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { mentions, methodCall } from '../../src/engine/analysis/loops.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit } from '../../src/engine/rule.js';
-import { collectCall, hasCommentIn, isStdName } from './shared.js';
+import { collectCall, hasCommentIn, insideFnNamed, isStdName } from './shared.js';
 
 interface Plan {
   message: string;
@@ -18,14 +18,24 @@ function vecCollect(n: Node | null | undefined, ctx: FileContext) {
   return isStdName(ctx, head.text, c.call) ? c : null;
 }
 
+/** A rayon chain: removing the collect would make the following adapters parallel too. */
+function parallel(chain: Node): boolean {
+  return /\b(par_\w+|into_par_iter|par_bridge)\s*\(/.test(chain.text);
+}
+
 function plan(call: Node, ctx: FileContext): Plan | null {
   const m = methodCall(call);
-  if (!m) return null;
+  if (!m || insideFnNamed(ctx, call, ['extend', 'from_iter', 'collect'])) return null;
   const args = call.childForFieldName('arguments')!;
   // it.collect::<Vec<_>>().into_iter() → it
   if (m.method === 'into_iter' && m.args.length === 0 && !m.turbofish) {
     const c = vecCollect(m.receiver, ctx);
-    if (!c) return null;
+    if (!c || parallel(c.receiver)) return null;
+    // only where the concrete `vec::IntoIter` type cannot matter: a further adapter, or a `for` loop
+    const p = call.parent;
+    const chained = p?.type === 'field_expression' && p.childForFieldName('value')?.id === call.id;
+    const looped = p?.type === 'for_expression' && p.childForFieldName('value')?.id === call.id;
+    if (!chained && !looped) return null;
     return {
       message: 'items are collected into a `Vec` only to be iterated again',
       help: 'drop `.collect::<Vec<_>>().into_iter()` and keep the iterator lazy (the collect also ends borrows and runs closures eagerly: check both)',
@@ -35,7 +45,7 @@ function plan(call: Node, ctx: FileContext): Plan | null {
   // v.extend(it.collect::<Vec<_>>()) → v.extend(it)
   if (m.method === 'extend' && m.args.length === 1 && !m.turbofish) {
     const c = vecCollect(m.args[0], ctx);
-    if (!c) return null;
+    if (!c || parallel(c.receiver)) return null;
     return {
       message: 'items are collected into a `Vec` only to extend another collection',
       help: '`extend` takes any iterator: pass it directly',
@@ -59,7 +69,8 @@ function plan(call: Node, ctx: FileContext): Plan | null {
 }
 
 /** `x = x.into_iter().filter(p).collect();` → `x.retain(p);` */
-function planRetain(assign: Node): Plan | null {
+function planRetain(assign: Node, ctx: FileContext): Plan | null {
+  if (insideFnNamed(ctx, assign, ['retain'])) return null;
   const left = assign.childForFieldName('left');
   const right = assign.childForFieldName('right');
   if (!left || left.type !== 'identifier' || !right) return null;
@@ -128,11 +139,11 @@ checked by cargo and the tests. Clippy: \`clippy::needless_collect\` (nursery), 
                (generic_function function: (field_expression field: (field_identifier) @collect))])
   (#eq? @collect "collect")) @match`,
   check(m, ctx) {
-    const p = m.node.type === 'assignment_expression' ? planRetain(m.node) : plan(m.node, ctx);
+    const p = m.node.type === 'assignment_expression' ? planRetain(m.node, ctx) : plan(m.node, ctx);
     return p ? { message: p.message, help: p.help } : false;
   },
   fix(m, ctx) {
-    const p = m.node.type === 'assignment_expression' ? planRetain(m.node) : plan(m.node, ctx);
+    const p = m.node.type === 'assignment_expression' ? planRetain(m.node, ctx) : plan(m.node, ctx);
     if (!p || hasCommentIn(ctx.tree.rootNode, p.edit.start, p.edit.end)) return null;
     return [p.edit];
   },

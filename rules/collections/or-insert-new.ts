@@ -3,7 +3,7 @@ import { resolvesTo } from '../../src/engine/analysis/paths.js';
 import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { isStdName, pathTypeName } from './shared.js';
+import { insideFnNamed, isStdName, pathTypeName } from './shared.js';
 
 /** Std types whose `new()` is exactly their `Default::default()`. */
 const NEW_IS_DEFAULT = new Set(['Vec', 'String', 'HashMap', 'HashSet', 'BTreeMap', 'BTreeSet', 'VecDeque', 'BinaryHeap', 'LinkedList']);
@@ -91,6 +91,8 @@ function plan(call: Node, ctx: FileContext): Plan | null {
   const fn = call.childForFieldName('function');
   const args = call.childForFieldName('arguments');
   if (!fn || fn.type !== 'field_expression' || !args) return null;
+  // the entry API's own `or_default` is written this way
+  if (insideFnNamed(ctx, call, ['or_default'])) return null;
   const method = fn.childForFieldName('field')!;
   const argList = args.namedChildren.filter((c): c is Node => c !== null);
   const kind = argList.length === 1 ? defaultValue(method.text, argList[0]!, ctx) : null;

@@ -140,3 +140,18 @@ export function visibleSeqKind(ctx: FileContext, ident: Node): SeqKind | null {
   if (c && c.targetName === 'Vec') return 'vec';
   return null;
 }
+
+/**
+ * True when `node` sits in a function (or method) named one of `names`. A rewrite that introduces a
+ * call to `x.extend(..)`/`self.next()`/... inside the very implementation of that method (`impl Extend
+ * for T { fn extend(..) { for v in it { self.push(v) } } }`) would recurse forever.
+ */
+export function insideFnNamed(ctx: FileContext, node: Node, names: readonly string[]): boolean {
+  for (const a of ctx.ancestors(node)) {
+    if (a.type === 'function_item') {
+      const n = a.childForFieldName('name')?.text;
+      if (n && names.includes(n)) return true;
+    }
+  }
+  return false;
+}

@@ -15,7 +15,7 @@ import {
 import type { FileContext } from '../../src/engine/context.js';
 import { userDefinedMacroNames } from '../../src/engine/macros.js';
 import { defineRule, type Edit } from '../../src/engine/rule.js';
-import { hasCommentIn, letBinding, pathTypeName } from './shared.js';
+import { hasCommentIn, insideFnNamed, letBinding, pathTypeName, visibleSeqKind } from './shared.js';
 import { mutatedAfter } from './vec-init-then-push.js';
 
 const norm = (s: string) => s.replace(/\s+/g, '');
@@ -131,6 +131,8 @@ export function planPushLoop(loop: Node, ctx: FileContext): Plan | null {
     ];
     return { name: v, form: 'a push loop', edits: lostInit ? null : edits };
   }
+  // without a visible `Vec`, `v` may be a `String` (`push('=')`), which has no `resize`
+  if (visibleSeqKind(ctx, call.receiver) !== 'vec') return null;
   return {
     name: v,
     form: 'a push loop',
@@ -139,6 +141,7 @@ export function planPushLoop(loop: Node, ctx: FileContext): Plan | null {
 }
 
 function plan(node: Node, ctx: FileContext): Plan | null {
+  if (insideFnNamed(ctx, node, ['resize', 'extend', 'from_elem'])) return null;
   if (node.type === 'for_expression') return planPushLoop(node, ctx);
   const stmt = node.parent;
   if (node.tree !== ctx.tree || stmt?.type !== 'expression_statement' || statementExpression(stmt)?.id !== node.id) return null;

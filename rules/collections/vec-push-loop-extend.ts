@@ -3,6 +3,7 @@ import { isPlace, mentions, methodCall, patternBindings, singleStatementBody, st
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit } from '../../src/engine/rule.js';
 import { needsParens } from '../../src/engine/syntax.js';
+import { insideFnNamed } from './shared.js';
 
 /** Methods that already return an iterator: `.map(..)` can follow them directly. */
 const ITERATOR_METHODS = new Set([
@@ -54,6 +55,8 @@ export function asIterator(iterable: Node): string {
 /** A `for` loop whose whole body is one `recv.push(e)`, as `recv.extend(..)`; null when not applicable. */
 export function planExtend(loop: Node, ctx: FileContext): ExtendPlan | null {
   if (loop.type !== 'for_expression' || loop.tree !== ctx.tree) return null;
+  // inside `impl Extend`/`FromIterator` the loop *is* the extend: rewriting it would recurse
+  if (insideFnNamed(ctx, loop, ['extend', 'from_iter', 'extend_from_slice', 'extend_one', 'append', 'push_all'])) return null;
   const stmt = singleStatementBody(loop);
   if (!stmt) return null;
   const call = methodCall(statementExpression(stmt));

@@ -33,6 +33,18 @@ export interface PreallocPlan {
   trip: TripCount;
 }
 
+/** Names that depend on the loop item: the pattern's bindings and `let`s of the body computed from them. */
+function loopDerived(loop: Node): string[] {
+  const names = patternBindings(loop.childForFieldName('pattern')!);
+  for (const s of blockStatements(loopBody(loop)!)) {
+    if (s.type !== 'let_declaration') continue;
+    const value = s.childForFieldName('value');
+    const pat = s.childForFieldName('pattern');
+    if (value && pat && names.some((n) => mentions(value, n))) names.push(...patternBindings(pat));
+  }
+  return names;
+}
+
 export function planPrealloc(letDecl: Node, ctx: FileContext): PreallocPlan | null {
   if (letDecl.tree !== ctx.tree || letDecl.parent?.type !== 'block') return null;
   const binding = letBinding(letDecl);
@@ -58,6 +70,8 @@ export function planPrealloc(letDecl: Node, ctx: FileContext): PreallocPlan | nu
     if (s.id === calls[0]!.id) {
       const c = methodCallStatement(s, grower.methods)!;
       if (c.args.length !== grower.args || c.args.some((a) => mentions(a, v))) return null;
+      // a set/map key that does not come from the loop item may repeat: the capacity would overshoot
+      if ((ctor.type === 'HashSet' || ctor.type === 'HashMap') && !loopDerived(loop).some((b) => mentions(c.args[0]!, b))) return null;
     } else if (mentions(s, v)) return null;
   }
   // a single-push body is better served by `extend`, which also sizes from the iterator

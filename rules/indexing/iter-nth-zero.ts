@@ -1,5 +1,6 @@
 import { methodCall } from '../../src/engine/analysis/loops.js';
 import { defineRule } from '../../src/engine/rule.js';
+import { insideFnNamed } from '../collections/shared.js';
 import { hasComment, isZeroLiteral, visiblyIterator } from './shared.js';
 
 export default defineRule({
@@ -25,8 +26,10 @@ Tier: safe when the receiver is visibly an iterator (a std iterator source such 
   function: (field_expression field: (field_identifier) @nth)
   arguments: (arguments . (integer_literal) @zero .)
   (#eq? @nth "nth")) @match`,
-  check(m) {
+  check(m, ctx) {
     if (!isZeroLiteral(m.cap('zero'))) return false;
+    // `fn next(&mut self) { self.nth(0) }`: the rewrite would recurse
+    if (insideFnNamed(ctx, m.node, ['next'])) return false;
     const call = methodCall(m.node);
     if (!call || call.turbofish) return false;
     return visiblyIterator(call.receiver) ? true : { tier: 'verify' };

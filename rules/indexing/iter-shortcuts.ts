@@ -4,6 +4,7 @@ import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit, type Tier } from '../../src/engine/rule.js';
 import { needsParens } from '../../src/engine/syntax.js';
+import { insideFnNamed } from '../collections/shared.js';
 import { hasComment, isZeroLiteral, visiblyIterator } from './shared.js';
 
 interface Plan {
@@ -163,7 +164,7 @@ the items it passes over, so closures with side effects run fewer times: verify.
     const call = methodCall(m.node);
     if (!call || call.turbofish) return false;
     const p = plan(call, ctx);
-    if (!p) return false;
+    if (!p || insideFnNamed(ctx, m.node, ['nth', 'get', 'get_mut', 'next_back', 'contains'])) return false;
     return { tier: p.tier, message: p.message, help: p.help };
   },
   fix(m, ctx) {

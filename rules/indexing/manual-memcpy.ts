@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { exclusiveRange, isPlace, isPureExpr, mentions, methodCall, operatorOf, singleStatementBody, statementExpression } from '../../src/engine/analysis/loops.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule } from '../../src/engine/rule.js';
+import { insideFnNamed } from '../collections/shared.js';
 import { hasComment, isZeroLiteral } from './shared.js';
 
 const norm = (s: string) => s.replace(/\s+/g, '');
@@ -43,7 +44,7 @@ function rootOf(n: Node): string {
 }
 
 function plan(loop: Node, ctx: FileContext): Plan | null {
-  if (loop.tree !== ctx.tree) return null;
+  if (loop.tree !== ctx.tree || insideFnNamed(ctx, loop, ['copy_from_slice', 'clone_from_slice'])) return null;
   const pattern = loop.childForFieldName('pattern');
   const r = exclusiveRange(loop.childForFieldName('value')!);
   if (!pattern || pattern.type !== 'identifier' || !r) return null;
