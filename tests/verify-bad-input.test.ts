@@ -1,6 +1,6 @@
 // Bad input for `rxfix apply --verify`: each a one-line error with its exit code, nothing written.
 import { execa } from 'execa';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, copyCrate, hashTree, ONLY, rxfix, tempDir } from './helpers/crates.js';
@@ -47,15 +47,20 @@ describe('apply --verify on bad input', () => {
     expect(hashTree(crate, [])).toEqual(before);
   });
 
-  it('a dirty git tree is refused unless --allow-dirty; rxfix.out does not count as dirty', async () => {
+  it('a dirty git tree is refused unless --allow-dirty; rxfix.out and the --report file do not count as dirty', async () => {
     const crate = copyCrate('clean');
     await git(crate, 'init', '-q');
     await git(crate, 'add', '.');
     await git(crate, 'commit', '-q', '-m', 'init');
     mkdirSync(path.join(crate, 'rxfix.out'));
     writeFileSync(path.join(crate, 'rxfix.out', 'summary.json'), '{}');
-    const clean = await rxfix(['apply', ...ONLY, '--dry-run'], { cwd: crate });
+    writeFileSync(path.join(crate, 'report.json'), '{}');
+    const clean = await rxfix(['apply', ...ONLY, '--dry-run', '--report', 'report.json'], { cwd: crate });
     expect(clean.code).toBe(0);
+    const own = await rxfix(['apply', ...ONLY, '--report', 'report.json'], { cwd: crate });
+    expect(own.code).toBe(0); // its own --report file does not count as dirty
+    await git(crate, 'add', '.');
+    await git(crate, 'commit', '-q', '-m', 'fixed');
     writeFileSync(path.join(crate, 'notes.txt'), 'uncommitted\n');
     const before = hashTree(crate, ['.git']);
     for (const args of [['apply', ...ONLY], ['apply', '--verify', ...ONLY]]) {
@@ -64,9 +69,10 @@ describe('apply --verify on bad input', () => {
       expect(oneLine(r.stderr)).toEqual(['error: the working tree has uncommitted changes (notes.txt); commit or stash them first, or pass --allow-dirty']);
     }
     expect(hashTree(crate, ['.git'])).toEqual(before);
+    writeFileSync(path.join(crate, 'src/lib.rs'), readFileSync(path.join(crate, 'src/lib.rs'), 'utf8').replace('"hello".to_string()', 'format!("hello")'));
     const forced = await rxfix(['apply', ...ONLY, '--allow-dirty'], { cwd: crate });
     expect(forced.code).toBe(0);
-    expect(hashTree(crate, ['.git']).get('src/lib.rs')).not.toBe(before.get('src/lib.rs'));
+    expect(readFileSync(path.join(crate, 'src/lib.rs'), 'utf8')).toContain('"hello".to_string()');
   });
 
   it('a bad --timeout is a usage error', async () => {

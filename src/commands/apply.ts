@@ -102,7 +102,7 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
       if (!found) throw new RxfixError(`error: ${given}: not a cargo project (no Cargo.toml here or in a parent folder)`);
       root = found;
     }
-    if (writes && !opts.allowDirty) await refuseDirtyTree(root, outDir);
+    if (writes && !opts.allowDirty) await refuseDirtyTree(root, [outDir, ...(opts.report ? [path.resolve(opts.report)] : [])]);
 
     const s = await setup({ paths: [target], config: opts.config, only: splitIds(opts.only), skip: splitIds(opts.skip) });
     const includeTests = s.config.includeTests;
@@ -406,7 +406,7 @@ function fixInProcess(files: Map<string, SourceFile>, fix: (f: SourceFile) => Re
 }
 
 /** Refuses a tree with uncommitted changes under the workspace (rxfix's own output aside). */
-async function refuseDirtyTree(root: string, outDir: string): Promise<void> {
+async function refuseDirtyTree(root: string, own: readonly string[]): Promise<void> {
   const top = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: root, reject: false, stdin: 'ignore' });
   if (top.failed || top.exitCode !== 0) return; // not a git repository (or no git): nothing to compare with
   const st = await execa('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.'], { cwd: root, reject: false, stdin: 'ignore' });
@@ -419,7 +419,7 @@ async function refuseDirtyTree(root: string, outDir: string): Promise<void> {
     if (e.length < 4) continue;
     if (e[0] === 'R' || e[0] === 'C') i++; // the rename's source follows
     const abs = path.join(topDir, e.slice(3));
-    if (abs === outDir || abs.startsWith(outDir + path.sep)) continue;
+    if (own.some((o) => abs === o || abs.startsWith(o + path.sep))) continue;
     dirty.push(displayPath(abs));
   }
   if (dirty.length > 0) {
