@@ -57,15 +57,17 @@ for (const metric of metrics) {
     const rows = await compare(A2, metric, `aa-${metric}`);
     const bad = rows.filter((r) => r.verdict !== 'no-change');
     if (bad.length === 0) aaClean++;
-    else aaFlagged.push(...bad.map((r) => `${r.name} ${r.unit} ${r.verdict} ${pct(r.changePct ?? NaN)}`));
+    else aaFlagged.push(...bad.map((r) => `${r.name} ${r.unit} ${r.verdict} ${pct(r.changePct ?? NaN)}${r.ci95 ? ` [${pct(r.ci95[0])}, ${pct(r.ci95[1])}]` : ''}${r.note ? ` (${r.note})` : ''}`));
     process.stderr.write(`bench:gate: ${metric} A/A ${i + 1}/${runs}\r`);
   }
   let detected = 0;
   const changes = [];
+  const missed = [];
   for (let i = 0; i < runs; i++) {
     const rows = await compare(S, metric, `slow-${metric}`);
     const row = rows.find((r) => r.name === 'hash_loop' && r.metric === metric);
     if (row?.verdict === 'slower') detected++;
+    else missed.push(`${row?.verdict} ${pct(row?.changePct ?? NaN)}${row?.ci95 ? ` [${pct(row.ci95[0])}, ${pct(row.ci95[1])}]` : ''}`);
     if (row?.changePct != null) changes.push(row.changePct);
     process.stderr.write(`bench:gate: ${metric} 10 % slowdown ${i + 1}/${runs}\r`);
   }
@@ -77,6 +79,7 @@ for (const metric of metrics) {
   lines.push(`${metric.padEnd(12)} A/A no-change: ${aaClean}/${runs} (need ≥ ${needAA}) ${okAA ? 'ok' : 'FAIL'}`);
   if (aaFlagged.length) lines.push(`${''.padEnd(12)}   flagged: ${aaFlagged.join('; ')}`);
   lines.push(`${metric.padEnd(12)} 10 % slowdown detected: ${detected}/${runs} (need ≥ ${needDetect}) ${okDetect ? 'ok' : 'FAIL'}; median measured change ${pct(med(changes))}`);
+  if (missed.length) lines.push(`${''.padEnd(12)}   missed: ${missed.join('; ')}`);
 }
 process.stderr.write('\n');
 console.log(`rxfix bench:gate on fixtures/crates/bench-plain, ${runs} runs per check, default rounds and threshold (${((Date.now() - started) / 1000).toFixed(0)} s)`);

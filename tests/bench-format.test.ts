@@ -13,6 +13,7 @@ const result: BenchResult = {
   rounds: 6,
   thresholdPct: 2,
   notes: [],
+  cargoRuns: 0,
   rows: [
     { name: 'parse', metric: 'allocations', unit: 'blocks', before: 7, after: 2, changePct: -71.42857, ci95: null, verdict: 'faster' },
     {
@@ -48,7 +49,7 @@ describe('bench output formats', () => {
     expect(lines[0]).toMatch(/broken.*time.*error: bench b \(candidate\) panicked: boom/);
     expect(lines[1]).toMatch(/parse.*time.*1\.00 ms.*810 µs.*-19\.00 %.*\[-21\.20 %, -16\.90 %\].*faster.*1\.00 ms \/ 1\.20 ms \/ 1\.30 ms → 810 µs \/ 900 µs \/ 990 µs/);
     expect(lines[2]).toMatch(/parse.*allocations \(blocks\).*7.*2.*-71\.43 %.*exact.*faster/);
-    expect(t).toMatch(/ratio of medians over 6 paired rounds/);
+    expect(t).toMatch(/ratio of medians over ≥ 6 paired rounds/);
   });
 
   it('markdown for pull requests', () => {

@@ -46,7 +46,7 @@ function sortRows(rows: readonly BenchRow[]): BenchRow[] {
 }
 
 function caption(res: BenchResult): string {
-  return `${res.metrics.includes('time') ? `time: ratio of medians over ${res.rounds} paired rounds, bootstrap 95 % CI, threshold ±${res.thresholdPct} %, Holm-corrected; ` : ''}counts: exact, valgrind, one run per side (baseline repeated), startup subtracted`;
+  return `${res.metrics.includes('time') ? `time: ratio of medians over ≥ ${res.rounds} paired rounds (up to 3× while undecided), bootstrap 95 % CI, threshold ±${res.thresholdPct} %, Holm-corrected; ` : ''}counts: exact, valgrind, one run per side (baseline repeated), startup subtracted`;
 }
 
 export function formatTable(res: BenchResult): string {

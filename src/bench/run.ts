@@ -27,6 +27,8 @@ export interface Side {
 export interface MeasureOptions {
   metrics: Metric[];
   rounds: number;
+  /** Time: while a benchmark's interval straddles ±threshold, add rounds up to this (default 3 × rounds). */
+  maxRounds?: number;
   thresholdPct: number;
   benchTimeoutMs: number;
   buildTimeoutMs?: number;
@@ -194,14 +196,24 @@ const SKIP_COPY = new Set(['target', '.git', 'node_modules']);
 
 // ---------- time ----------
 
+/**
+ * One round's value: the median of its per-iteration samples (libtest and divan give one figure
+ * per run). A 10th percentile was tried (bench/gate.js): no better, since on a loaded 2-core machine
+ * the spread is between processes (±10 % per process), not between samples of one process.
+ */
+export function roundSummary(perIter: readonly number[]): number {
+  return median(perIter);
+}
+
 async function timeRows(pairs: Pair[], A: Side, B: Side, o: MeasureOptions, names: Map<string, string[]>, progress: (m: string) => void): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   // per pair → bench name → side → per-round medians / pooled samples
   const rounds = new Map<string, Map<string, { baseline: number[]; candidate: number[]; poolA: number[]; poolB: number[] }>>();
   const failed = new Map<string, string>();
-  for (let r = 0; r < o.rounds; r++) {
+  const maxRounds = Math.max(o.rounds, o.maxRounds ?? 3 * o.rounds);
+  const runRound = async (r: number, total: number) => {
     const order: Side[] = r % 2 === 0 ? [A, B] : [B, A];
-    progress(`time round ${r + 1}/${o.rounds}`);
+    progress(`time round ${r + 1}/${total}`);
     for (const p of pairs) {
       if (failed.has(p.key)) continue;
       for (const side of order) {
@@ -220,32 +232,46 @@ async function timeRows(pairs: Pair[], A: Side, B: Side, o: MeasureOptions, name
         for (const s of samples) {
           const entry = byName.get(s.name) ?? { baseline: [], candidate: [], poolA: [], poolB: [] };
           byName.set(s.name, entry);
-          entry[side.label].push(median(s.perIterNs));
+          entry[side.label].push(roundSummary(s.perIterNs));
           (side.label === 'baseline' ? entry.poolA : entry.poolB).push(...s.perIterNs);
         }
       }
     }
+  };
+  const judge = () => {
+    const inputs: { name: string; input: PairedInput; poolA: number[]; poolB: number[] }[] = [];
+    const incomplete: string[] = [];
+    for (const p of pairs) {
+      if (failed.has(p.key)) continue;
+      for (const [name, e] of rounds.get(p.key) ?? new Map()) {
+        if (e.baseline.length !== e.candidate.length || e.baseline.length !== done) incomplete.push(p.prefix + name);
+        else inputs.push({ name: p.prefix + name, input: { name: p.prefix + name, baseline: e.baseline, candidate: e.candidate }, poolA: e.poolA, poolB: e.poolB });
+      }
+    }
+    return { inputs, incomplete, verdicts: judgeTime(inputs.map((i) => i.input), { thresholdPct: o.thresholdPct }) };
+  };
+  let done = 0;
+  for (; done < o.rounds; done++) await runRound(done, o.rounds);
+  let judged = judge();
+  // A benchmark whose interval straddles ±threshold is undecided: two more rounds (AB, BA) at a
+  // time, up to maxRounds. Decided ones (interval inside the band, or beyond it) stop the loop.
+  const undecided = () => judged.verdicts.some((v) => v.verdict === 'no-change' && (v.ci95[0] < -o.thresholdPct || v.ci95[1] > o.thresholdPct));
+  while (undecided() && done + 2 <= maxRounds) {
+    await runRound(done, maxRounds);
+    await runRound(done + 1, maxRounds);
+    done += 2;
+    judged = judge();
   }
-  const inputs: { pair: Pair; name: string; input: PairedInput; poolA: number[]; poolB: number[] }[] = [];
   for (const p of pairs) {
     const err = failed.get(p.key);
-    if (err) {
-      rows.push({ name: `${p.prefix || p.target.name + '/'}*`, metric: 'time', unit: 'ns', before: null, after: null, changePct: null, ci95: null, verdict: 'error', note: err });
-      continue;
-    }
-    const byName = rounds.get(p.key) ?? new Map();
-    names.set(p.key, [...byName.keys()]);
-    for (const [name, e] of byName) {
-      if (e.baseline.length !== o.rounds || e.candidate.length !== o.rounds) {
-        rows.push({ name: p.prefix + name, metric: 'time', unit: 'ns', before: null, after: null, changePct: null, ci95: null, verdict: 'skipped', note: `measured on only one side or not in every round` });
-        continue;
-      }
-      inputs.push({ pair: p, name: p.prefix + name, input: { name: p.prefix + name, baseline: e.baseline, candidate: e.candidate }, poolA: e.poolA, poolB: e.poolB });
-    }
+    if (err) rows.push({ name: `${p.prefix || p.target.name + '/'}*`, metric: 'time', unit: 'ns', before: null, after: null, changePct: null, ci95: null, verdict: 'error', note: err });
+    else names.set(p.key, [...(rounds.get(p.key) ?? new Map()).keys()]);
   }
-  const verdicts = judgeTime(inputs.map((i) => i.input), { thresholdPct: o.thresholdPct });
-  verdicts.forEach((v, k) => {
-    const i = inputs[k]!;
+  for (const name of judged.incomplete) {
+    rows.push({ name, metric: 'time', unit: 'ns', before: null, after: null, changePct: null, ci95: null, verdict: 'skipped', note: `measured on only one side or not in every round` });
+  }
+  judged.verdicts.forEach((v, k) => {
+    const i = judged.inputs[k]!;
     rows.push({
       name: i.name,
       metric: 'time',
