@@ -1,6 +1,6 @@
 // The gate's search, checked exhaustively against a model of cargo (no cargo here; the real runs
 // are in verify.test.ts): it must find exactly the breaking candidates within 2 + 2k·⌈log2 N⌉ runs.
-// Also the span attribution with multi-byte text, and the cfg evaluator.
+// Also the span attribution with multi-byte text, the cfg evaluator and the progress line.
 import { describe, expect, it } from 'vitest';
 import { attributeErrorsToEdits, materialize, type Candidate, type SourceFile } from '../src/verify/candidates.js';
 import type { CompilerMessage } from '../src/verify/cargo.js';
@@ -136,5 +136,25 @@ describe('cfg evaluation', () => {
     expect(evalCfg('tokio_unstable', all)).toBe(null);
     expect(evalCfg('all(tokio_unstable, windows)', all)).toBe(process.platform === 'win32' ? null : false);
     expect(evalCfg('not(', all)).toBe(null);
+  });
+});
+
+describe('progress', () => {
+  it('keeps one live line on a TTY and prints plain lines otherwise', async () => {
+    const { Progress } = await import('../src/verify/progress.js');
+    let tty = '';
+    const live = new Progress((s) => (tty += s), true);
+    live.status('rxfix: [check] cargo run 1');
+    live.status('rxfix: [test] cargo run 2');
+    live.note('rejected: src/lib.rs:3: r (test)');
+    live.clear();
+    expect(tty).toBe('\r\x1b[2Krxfix: [check] cargo run 1\r\x1b[2Krxfix: [test] cargo run 2\r\x1b[2Krejected: src/lib.rs:3: r (test)\n');
+    expect(tty.split('\n')).toHaveLength(2);
+    let log = '';
+    const plain = new Progress((s) => (log += s), false);
+    plain.status('rxfix: [check] cargo run 1');
+    plain.status('rxfix: [check] cargo run 1');
+    plain.note('done');
+    expect(log).toBe('rxfix: [check] cargo run 1\ndone\n');
   });
 });
