@@ -3,6 +3,10 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   blockStatements,
+  forLoopOf,
+  nextStatement,
+  previousStatement,
+  statementExpression,
   exclusiveRange,
   hasEarlyExit,
   isPureExpr,
@@ -168,5 +172,29 @@ describe('loop bodies', () => {
     expect(pat('for &x in xs {}')).toEqual(['x']);
     expect(pat('for Some(x) in xs {}')).toEqual(['x']);
     expect(pat('for P { x, y: z } in xs {}')).toEqual(['x', 'z']);
+  });
+});
+
+describe('statements around a loop', () => {
+  it('walks sibling statements, skipping comments, and finds the loop of a statement', () => {
+    const root = parse('let mut v = Vec::new();\n// note\nfor x in xs { v.push(x); }\nv.len()');
+    const block = root.descendantsOfType('block')[0]!;
+    const stmts = blockStatements(block);
+    expect(stmts.map((s) => s.type)).toEqual(['let_declaration', 'expression_statement', 'call_expression']);
+    expect(nextStatement(stmts[0]!)?.id).toBe(stmts[1]!.id);
+    expect(previousStatement(stmts[1]!)?.id).toBe(stmts[0]!.id);
+    expect(previousStatement(stmts[0]!)).toBeNull();
+    expect(nextStatement(stmts[2]!)).toBeNull();
+    expect(forLoopOf(stmts[1]!)?.type).toBe('for_expression');
+    expect(forLoopOf(stmts[0]!)).toBeNull();
+    expect(statementExpression(stmts[2]!)?.text).toBe('v.len()');
+    expect(statementExpression(stmts[0]!)).toBeNull();
+  });
+
+  it('counts the trip of a loop written as the tail expression', () => {
+    const root = parse('let mut v = Vec::new();\nfor x in &xs { v.push(x) }');
+    const block = root.descendantsOfType('block')[0]!;
+    const loop = forLoopOf(blockStatements(block)[1]!)!;
+    expect(tripCount(loop)).toMatchObject({ text: 'xs.len()', kind: 'len' });
   });
 });
