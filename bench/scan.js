@@ -156,6 +156,7 @@ function stats(stderr) {
 // ---------------------------------------------------------------------------------------------
 
 const t00 = Date.now();
+const load0 = os.loadavg();
 if (!existsSync(path.join(ROOT, 'dist/src/cli.js'))) die('dist/ is missing: run `npm run build` (npm run bench:scan does it)');
 if (!existsSync(SG)) die('node_modules/.bin/ast-grep is missing: run `npm ci` (@ast-grep/cli is a devDependency)');
 const corpus = corpusDir();
@@ -260,6 +261,10 @@ function timeStaged(extra, label) {
   const rs = repeat(20, () => measure(NODE, [...stagedArgs, ...extra], { cwd: repo, env: env1 }));
   return { wall: rs.wall, min: Math.min(...rs.runs.map((r) => r.wall)), max: Math.max(...rs.runs.map((r) => r.wall)), how: '20 runs, median', rssMb: rs.rssMb };
 }
+const nodeBase = (() => {
+  const rs = repeat(10, () => measure(NODE, ['-e', '0'], { cwd: repo }));
+  return rs.wall;
+})();
 const stagedMiss = timeStaged(['--no-cache'], 'miss');
 const stagedHit = timeStaged([], 'hit');
 
@@ -288,6 +293,7 @@ const lines_ = [
   '',
   `rxfix ${version} vs ${sgVersion} — ${new Date().toISOString()}`,
   `machine: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; timed runs per tool: ${RUNS} (median)`,
+  `load average (1 min) at start / end: ${load0[0].toFixed(1)} / ${os.loadavg()[0].toFixed(1)}; \`node -e 0\` takes ${f3(nodeBase)} s here (about 0.08 s on an idle machine)`,
   `corpus: ${dirs.length} crates (bench/corpus/Cargo.lock, *-sys bindings excluded) in ${corpus}`,
   `        ${walked.files.length} files, ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(1)} MB (ast-grep scanned ${sgFiles} files)`,
   '',
