@@ -3,7 +3,7 @@ import { isPlace, methodCall } from '../../src/engine/analysis/loops.js';
 import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit } from '../../src/engine/rule.js';
-import { collectCall, hasCommentIn, insideFnNamed } from './shared.js';
+import { collectCall, collectionKind, hasCommentIn, insideFnNamed } from './shared.js';
 
 /** `b.drain(..)` over the full range, with `b` a place: `b`. */
 function fullDrain(n: Node | null | undefined): Node | null {
@@ -18,7 +18,9 @@ function fullDrain(n: Node | null | undefined): Node | null {
 function mutBorrow(b: Node, ctx: FileContext): string {
   if (b.type === 'identifier') {
     const binding = resolveBinding(ctx, b);
-    if (binding?.type && /^&\s*('[A-Za-z_]+\s*)?mut\b/.test(binding.type.text)) return `&mut *${b.text}`;
+    // a binding that is not `mut` yet could be drained is a `&mut` reference (a parameter, or a
+    // match-ergonomics binding): reborrow what it points to
+    if (binding && (!binding.mutable || binding.byRef || (binding.type && /^&\s*('[A-Za-z_]+\s*)?mut\b/.test(binding.type.text)))) return `&mut *${b.text}`;
   }
   return `&mut ${b.text}`;
 }
@@ -45,6 +47,10 @@ function plan(call: Node, ctx: FileContext): Plan | null {
   if (m.method === 'extend' && m.args.length === 1 && !m.turbofish) {
     const b = fullDrain(m.args[0]);
     if (!b || !isPlace(m.receiver) || b.text === m.receiver.text) return null;
+    // `append` exists on Vec and VecDeque only (a TokenStream or SmallVec receiver has none)
+    const ka = collectionKind(ctx, m.receiver);
+    const kb = collectionKind(ctx, b);
+    if ((ka !== 'vec' && ka !== 'deque') || (kb !== null && kb !== ka)) return null;
     const args = call.childForFieldName('arguments')!;
     return {
       kind: 'append',
@@ -57,7 +63,8 @@ function plan(call: Node, ctx: FileContext): Plan | null {
   const c = collectCall(call);
   if (c && (c.targetName === 'Vec' || c.targetName === 'String')) {
     const b = fullDrain(c.receiver);
-    if (!b) return null;
+    // `take` returns `b`'s own type, which must be the collected one
+    if (!b || collectionKind(ctx, b) !== (c.targetName === 'Vec' ? 'vec' : 'string')) return null;
     return {
       kind: 'take',
       source: b.text,

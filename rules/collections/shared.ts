@@ -155,3 +155,72 @@ export function insideFnNamed(ctx: FileContext, node: Node, names: readonly stri
   }
   return false;
 }
+
+export type CollectionKind = 'vec' | 'deque' | 'string' | 'set' | 'map' | 'slice' | 'array' | 'pathbuf';
+
+/** Classifies a written type text (behind any `&`/`&mut`) as a std collection kind, or null. */
+export function collectionKindOfType(typeText: string): CollectionKind | null {
+  let t = typeText.replace(/\s+/g, ' ').trim();
+  for (;;) {
+    const r = /^&\s*('[A-Za-z_]+\s*)?(mut\s+)?/.exec(t);
+    if (!r || r[0].length === 0) break;
+    t = t.slice(r[0].length).trim();
+  }
+  t = t.replace(/^(std|alloc)::(vec|collections|string|path)::/, '').replace(/^(hash_set|hash_map|btree_set|btree_map|vec_deque)::/, '');
+  if (/^Vec\s*</.test(t)) return 'vec';
+  if (/^VecDeque\s*</.test(t)) return 'deque';
+  if (t === 'String') return 'string';
+  if (t === 'PathBuf') return 'pathbuf';
+  if (/^(HashSet|BTreeSet|IndexSet)\s*</.test(t)) return 'set';
+  if (/^(HashMap|BTreeMap|IndexMap)\s*</.test(t)) return 'map';
+  if (/^\[[^;]*\]$/.test(t)) return 'slice';
+  if (/^\[.*;.*\]$/.test(t)) return 'array';
+  return null;
+}
+
+/**
+ * The std collection kind an expression visibly has: a local or parameter with a written type or a
+ * telling initializer (`Vec::new()`, `vec![..]`, `String::new()`, `HashSet::new()`, `collect::<Vec<_>>()`),
+ * or `self.field` whose field is declared in this file's struct of the enclosing impl.
+ */
+export function collectionKind(ctx: FileContext, expr: Node): CollectionKind | null {
+  if (expr.type === 'identifier') {
+    const b = resolveBinding(ctx, expr);
+    if (!b || !b.simple) return null;
+    if (b.type) return collectionKindOfType(b.type.text);
+    const v = b.value;
+    if (!v || b.kind !== 'let') return null;
+    if (v.type === 'macro_invocation' && v.childForFieldName('macro')?.text === 'vec') return 'vec';
+    if (v.type === 'array_expression') return 'array';
+    if (v.type === 'call_expression') {
+      const fn = v.childForFieldName('function');
+      if (fn?.type === 'scoped_identifier') {
+        const path = fn.childForFieldName('path');
+        const name = fn.childForFieldName('name')?.text ?? '';
+        const ty = path ? pathTypeName(path) : null;
+        if (ty && ['new', 'with_capacity', 'default', 'from'].includes(name) && isStdName(ctx, ty, expr)) return collectionKindOfType(`${ty}<_>`) ?? collectionKindOfType(ty);
+      }
+      const c = collectCall(v);
+      if (c) return collectionKindOfType(`${c.targetName}<_>`) ?? collectionKindOfType(c.targetName);
+    }
+    return null;
+  }
+  if (expr.type === 'field_expression' && expr.childForFieldName('value')?.type === 'self') {
+    const field = expr.childForFieldName('field')?.text;
+    let impl: Node | null = null;
+    for (const a of ctx.ancestors(expr)) if (a.type === 'impl_item') { impl = a; break; }
+    const typeName = impl?.childForFieldName('type');
+    const name = typeName ? pathTypeName(typeName.type === 'generic_type' ? typeName.childForFieldName('type')! : typeName) : null;
+    if (!field || !name) return null;
+    for (const s of ctx.tree.rootNode.descendantsOfType('struct_item')) {
+      if (!s || s.childForFieldName('name')?.text !== name) continue;
+      for (const f of s.descendantsOfType('field_declaration')) {
+        if (f?.childForFieldName('name')?.text === field) {
+          const t = f.childForFieldName('type');
+          return t ? collectionKindOfType(t.text) : null;
+        }
+      }
+    }
+  }
+  return null;
+}

@@ -3,7 +3,7 @@ import { isPlace, mentions, methodCall, patternBindings, singleStatementBody, st
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit } from '../../src/engine/rule.js';
 import { needsParens } from '../../src/engine/syntax.js';
-import { insideFnNamed } from './shared.js';
+import { collectionKind, insideFnNamed } from './shared.js';
 
 /** Methods that already return an iterator: `.map(..)` can follow them directly. */
 const ITERATOR_METHODS = new Set([
@@ -78,6 +78,14 @@ export function planExtend(loop: Node, ctx: FileContext): ExtendPlan | null {
   for (const c of loop.descendantsOfType(['line_comment', 'block_comment'])) {
     if (c && !(c.startIndex >= arg.startIndex && c.endIndex <= arg.endIndex)) keepsComments = false;
   }
+  // only receivers visibly a std collection whose `Extend` matches the method: a custom type with a
+  // `push` (regex-syntax's `Seq`, a `TokenStream`) usually has no `extend`
+  const kind = collectionKind(ctx, call.receiver);
+  const fits =
+    (call.method === 'push' && (kind === 'vec' || kind === 'string' || kind === 'pathbuf')) ||
+    (call.method === 'push_back' && kind === 'deque') ||
+    (call.method === 'insert' && kind === 'set');
+  if (!fits) return null;
   const recv = call.receiver.text;
   const identity = pattern.type === 'identifier' && arg.type === 'identifier' && arg.text === pattern.text;
   const items = identity ? iterable.text : `${asIterator(iterable)}.map(|${pattern.text}| ${arg.text})`;

@@ -127,6 +127,8 @@ function plan(loop: Node, ctx: FileContext): Plan | null {
       const p = top?.parent;
       if (top && p?.type === 'index_expression' && p.namedChildren[0]?.id === top.id && p.namedChildren[1]?.type === 'identifier' && p.namedChildren[1].text === i) continue;
       otherCollUses++;
+      // `v[j] = ..` while iterating `v`: a borrow conflict with any iterator
+      if (needsMut(top ?? id)) return null;
     }
   }
   if (coll.type === 'self' || root === 'self') {
@@ -134,7 +136,10 @@ function plan(loop: Node, ctx: FileContext): Plan | null {
       if (!s) continue;
       const top = climbToText(s, collText);
       const p = top?.parent;
-      if (!(top && p?.type === 'index_expression' && p.namedChildren[0]?.id === top.id && p.namedChildren[1]?.text === i)) otherCollUses++;
+      if (!(top && p?.type === 'index_expression' && p.namedChildren[0]?.id === top.id && p.namedChildren[1]?.text === i)) {
+        otherCollUses++;
+        if (top && needsMut(top)) return null;
+      }
     }
   }
   if (indexes.length === 0) return null;
