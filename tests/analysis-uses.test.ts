@@ -259,3 +259,17 @@ describe('edge cases', () => {
     expect(usesAfter(ctx, identAt(ctx, 'v.clone'))).toEqual([]);
   });
 });
+
+describe('identifier arguments', () => {
+  it('isMovedIntoClosure and isBorrowedMutably accept an identifier; non-locals are unknown (true)', () => {
+    const ctx = ctxOf(`static G: u8 = 0;
+fn f(a: String, mut b: Vec<u8>) {
+    let h = move || a.len();
+    b.push(G);
+}`);
+    expect(isMovedIntoClosure(ctx, identAt(ctx, 'a.len'))).toBe(true);
+    expect(isBorrowedMutably(ctx, identAt(ctx, 'b.push'))).toBe(true);
+    expect(isBorrowedMutably(ctx, identAt(ctx, 'G)'))).toBe(true);
+    expect(isMovedIntoClosure(ctx, identAt(ctx, 'G)'))).toBe(true);
+  });
+});

@@ -353,7 +353,7 @@ export function usesAfter(ctx: FileContext, ident: Node): Use[] | null {
  * position suggests. A `for` loop's iterable is evaluated once and does not count; its body does.
  */
 export function crossesLoopOrClosure(ctx: FileContext, use: Node, decl: Node | Binding): boolean {
-  const d = 'ident' in decl && 'scope' in decl ? (decl as Binding).ident : (decl as Node);
+  const d = isBinding(decl) ? decl.ident : decl;
   let child = toRealNode(ctx, use);
   for (let p = child.parent; p; child = p, p = p.parent) {
     if (contains(p, d)) return false;
@@ -365,6 +365,15 @@ export function crossesLoopOrClosure(ctx: FileContext, use: Node, decl: Node | B
   return true;
 }
 
+function isBinding(x: Binding | Node): x is Binding {
+  return 'ident' in x && 'scope' in x && 'declarator' in x;
+}
+
+/** A Binding as is, or the binding an identifier refers to (null when not a local). */
+export function asBinding(ctx: FileContext, x: Binding | Node): Binding | null {
+  return isBinding(x) ? x : resolveBinding(ctx, x);
+}
+
 function isMoveClosure(n: Node): boolean {
   return (n.type === 'closure_expression' || n.type === 'async_block') && n.children.some((c) => c?.type === 'move');
 }
@@ -372,9 +381,12 @@ function isMoveClosure(n: Node): boolean {
 /**
  * True when the binding is used inside a `move` closure or `async move` block that does not also
  * contain its declaration (it is captured by value there). Only the syntactic `move` is seen; a
- * non-move closure that moves the value out is counted by `usesOf`, not here.
+ * non-move closure that moves the value out is counted by `usesOf`, not here. Accepts a Binding or
+ * an identifier naming it; an identifier that is not a local answers true (unknown).
  */
-export function isMovedIntoClosure(ctx: FileContext, binding: Binding): boolean {
+export function isMovedIntoClosure(ctx: FileContext, bindingOrIdent: Binding | Node): boolean {
+  const binding = asBinding(ctx, bindingOrIdent);
+  if (!binding) return true; // unknown: conservatively captured
   for (const u of usesOf(ctx, binding)) {
     for (let p = u.node.parent; p && !contains(p, binding.ident); p = p.parent) if (isMoveClosure(p)) return true;
   }
@@ -385,9 +397,12 @@ export function isMovedIntoClosure(ctx: FileContext, binding: Binding): boolean 
  * True when the binding itself may be borrowed mutably or assigned: `&mut x`, `x = ..`, `x += ..`,
  * a method call on it (which may take `&mut self`), or a use inside a macro, for a `mut` binding.
  * A binding not declared `mut` (nor `ref mut`) cannot be, so the answer is false; note that a
- * binding holding a `&mut T` can still mutate through it without being borrowed mutably.
+ * binding holding a `&mut T` can still mutate through it without being borrowed mutably. Accepts a
+ * Binding or an identifier; an identifier that is not a local answers true (unknown).
  */
-export function isBorrowedMutably(ctx: FileContext, binding: Binding): boolean {
+export function isBorrowedMutably(ctx: FileContext, bindingOrIdent: Binding | Node): boolean {
+  const binding = asBinding(ctx, bindingOrIdent);
+  if (!binding) return true; // unknown: conservatively yes
   if (!binding.mutable) return false;
   if (binding.byRef) return true;
   for (const u of usesOf(ctx, binding)) {
