@@ -18,6 +18,7 @@ import type { Style } from '../report/style.js';
 import { materialize, type Candidate, type SourceFile } from '../verify/candidates.js';
 import { cargoMetadata, enabledFeatures, ensureCargo, parseTestCounts, type TestCounts, type WorkspaceInfo } from '../verify/cargo.js';
 import { findUnverified } from '../verify/cfg.js';
+import { addDependencies, dependencyWrites, planDependencies } from '../verify/dependencies.js';
 import { runBound, runGate, type BenchEntry, type BenchGate, type Reason } from '../verify/gate.js';
 import { interrupted, Interrupts, Journal, publishJournal, recoverInterruptedWrite, sha256, writePhase, type PlannedWrite } from '../verify/journal.js';
 import { CargoOracle, failureText } from '../verify/oracle.js';
@@ -136,6 +137,7 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
     let bound: { n: number; k: number; max: number } | null = null;
     let journal: Journal | null = null;
     let scratch: Scratch | null = null;
+    let dependencyPlans: PlannedWrite[] = [];
 
     if (!opts.verify) {
       outcome = fixInProcess(files, (f) => fixSource(f.path, f.original, s.ruleSet, { tiers, match: matchOpts(f.abs) }));
@@ -176,6 +178,14 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
           throw new RxfixError(`error: cannot copy the workspace to the scratch folder ${scratch.dir} (${err.code ?? err.message}${err.path ? `: ${err.path}` : ''}); your files are unchanged`);
         }
         journal.event({ type: 'sync', scratch: scratch.dir, ...synced });
+        interrupts.throwIfInterrupted();
+
+        // Fixes that need a crate get it in the scratch copy (cargo add) before the baseline.
+        const memberRels = ws!.members.map((m) => path.relative(root, m.dir).split(path.sep).join('/'));
+        const depPlans = planDependencies(cands, (id) => s.ruleSet.byId.get(id)?.def.fixDependencies, memberRels);
+        const added = depPlans.length > 0 ? await addDependencies(depPlans, root, scratch.src, journal, interrupts.signal) : { failed: [], manifests: [] };
+        const withoutCrate = new Set(added.failed.flatMap((f) => f.plan.candidateIds));
+        for (const f of added.failed) progress.note(`warning: \`cargo add ${f.plan.deps.join(' ')}\` failed in the scratch copy, so the fixes that need it are rejected: ${f.output.trim().split('\n').pop() ?? ''}`);
         interrupts.throwIfInterrupted();
 
         const featureArgs = opts.features && opts.features.length > 0 ? ['--features', splitIds(opts.features).join(',')] : ['--all-features'];
@@ -225,7 +235,7 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
             return m ? enabledFeatures(m, requested) : new Set();
           },
         });
-        const gateSet = opts.keepUnverified ? cands : cands.filter((c) => !unverified.has(c.id));
+        const gateSet = (opts.keepUnverified ? cands : cands.filter((c) => !unverified.has(c.id))).filter((c) => !withoutCrate.has(c.id));
         for (const c of cands) {
           const why = unverified.get(c.id);
           if (why) progress.note(`note: ${c.path}:${c.line}: ${c.ruleId} was not compiled by this build (${why}); ${opts.keepUnverified ? 'kept (--keep-unverified)' : 'not kept; pass --keep-unverified to keep it'}`);
@@ -254,6 +264,8 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
         const rejected: Outcome['rejected'] = [...pre];
         for (const r of result.rejected) rejected.push({ ruleId: r.candidate.ruleId, path: r.candidate.path, line: r.candidate.line, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
         if (!opts.keepUnverified) for (const c of cands) if (unverified.has(c.id)) rejected.push({ ruleId: c.ruleId, path: c.path, line: c.line, reason: 'unverified' });
+        for (const c of cands) if (withoutCrate.has(c.id)) rejected.push({ ruleId: c.ruleId, path: c.path, line: c.line, reason: 'compile', detail: 'cargo add failed' });
+        dependencyPlans = dependencyWrites(depPlans, kept, added, root, scratch.src, displayPath);
         for (const r of result.rejected) {
           const c = r.candidate;
           progress.note(`rejected: ${c.path}:${c.line}: ${c.ruleId} (${r.reason}${r.detail ? `, ${r.detail}` : ''})`);
@@ -299,6 +311,10 @@ export async function runApply(opts: ApplyOptions, ctx: ApplyContext): Promise<C
       const f = files.get(rel)!;
       return { abs: f.abs, path: f.path, text, scannedHash: f.hash };
     });
+    for (const d of dependencyPlans) {
+      if (plans.some((p) => p.abs === d.abs)) warnings.push(`warning: ${d.path}: also changed by another kept fix; add the needed crate by hand (see rxfix.out/final.patch)`);
+      else plans.push(d);
+    }
     let skippedPaths = new Set<string>();
     if (writes && plans.length > 0) {
       const delayMs = Number(ctx.env.RXFIX_WRITE_PHASE_DELAY_MS ?? 0) || 0;
@@ -432,8 +448,9 @@ function unifiedDiff(plans: readonly PlannedWrite[], files: Map<string, SourceFi
   const byAbs = new Map([...files.values()].map((f) => [f.abs, f]));
   let out = '';
   for (const p of [...plans].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const f = byAbs.get(p.abs)!;
-    const sp = structuredPatch(`a/${p.path}`, `b/${p.path}`, f.original, p.text, '', '', { context: 3 });
+    // manifests changed by `cargo add` are not scanned sources: read their original now
+    const original = byAbs.get(p.abs)?.original ?? (existsSync(p.abs) ? readFileSync(p.abs, 'utf8') : '');
+    const sp = structuredPatch(`a/${p.path}`, `b/${p.path}`, original, p.text, '', '', { context: 3 });
     out += `--- a/${p.path}\n+++ b/${p.path}\n`;
     for (const h of sp.hunks) {
       out += `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@\n`;
