@@ -127,5 +127,5 @@ export async function benchGateFromFlags(flags: ApplyBenchFlags, env: NodeJS.Pro
   const thresholdPct = num('--threshold', flags.threshold, DEFAULT_THRESHOLD_PCT, (n) => n >= 0 && n < 100, 'a percentage in [0, 100)');
   const timeoutS = num('--bench-timeout', flags.benchTimeout, DEFAULT_BENCH_TIMEOUT_S, (n) => n > 0, 'seconds > 0');
   const { createBenchGate } = await import('../verify/bench.js');
-  return createBenchGate({ metrics, rounds, thresholdPct, benchTimeoutMs: timeoutS * 1000, env, progress: (m) => progress(`rxfix: ${m}\n`) });
+  return createBenchGate({ metrics, rounds, thresholdPct, benchTimeoutMs: timeoutS * 1000, env, progress: (m) => progress(`rxfix: ${m}\n`), table: (t) => progress(t) });
 }

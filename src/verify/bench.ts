@@ -3,6 +3,7 @@
 // find the culprits by rule family, then by file, and reject them with reason `bench`.
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { formatTable } from '../bench/format.js';
 import { measure, BenchInterrupted, type Side } from '../bench/run.js';
 import type { BenchResult, BenchRow, Metric } from '../bench/types.js';
 import { EXIT, RxfixError } from '../errors.js';
@@ -15,7 +16,10 @@ export interface BenchGateOptions {
   thresholdPct: number;
   benchTimeoutMs: number;
   env: NodeJS.ProcessEnv;
+  /** One-line progress messages (without prefix or newline). */
   progress?: (msg: string) => void;
+  /** The comparison table of the final measurement (cli-table3 text), for the terminal. */
+  table?: (text: string) => void;
 }
 
 /** A report row: the contract's fields plus `metric` (issue 8; readers treat absent as time). */
@@ -107,7 +111,10 @@ export function createBenchGate(o: BenchGateOptions): BenchGate {
     }
     const baselineBroken = first.rows.filter((r) => r.verdict === 'error' && !isRegression(r, o.thresholdPct));
     for (const r of baselineBroken) progress(`bench: warning: ${r.note}; that bench cannot gate`);
-    if (!regresses(first)) return { rejected: [], report: toEntries(first), cargoRuns };
+    if (!regresses(first)) {
+      o.table?.(formatTable(first));
+      return { rejected: [], report: toEntries(first), cargoRuns };
+    }
 
     // Bisect: families that regress on their own, then within each, the files that do.
     const rejected: Candidate[] = [];
@@ -129,6 +136,7 @@ export function createBenchGate(o: BenchGateOptions): BenchGate {
       final = null;
     }
     const report = final ? toEntries(final) : toEntries(first);
+    o.table?.(formatTable(final ?? first));
     return { rejected, report, cargoRuns };
   };
 }
