@@ -96,6 +96,10 @@ Fix: \`a.extend(b.drain(..))\` → \`a.append(&mut b)\`; \`b.drain(..).collect::
 When not: the \`take\` form inside a loop is report-only: \`drain\` kept \`b\`'s allocation for the next
 round, \`take\` gives it away, so a \`b\` that is refilled every iteration would reallocate every time.
 
+Only when the receiver of \`extend\` is visibly a \`Vec\`/\`VecDeque\` (and \`b\`, if visible, the same), and for
+\`take\` when \`b\` is visibly the collected type; a \`ref mut\`/\`&mut\` binding is reborrowed as \`&mut *b\`. Never
+inside a function named \`append\`/\`extend\`/\`take\` (the rewrite would call itself).
+
 Tier verify: \`append\` needs \`a\` and \`b\` to be the same collection type (a \`Vec\` extended from a
 \`VecDeque\` drain does not compile, caught), and \`take\` returns \`b\`'s own type, which must be the
 collected one. Only full-range drains (\`..\`) are rewritten. Clippy: \`clippy::extend_with_drain\`,

@@ -103,6 +103,12 @@ function plan(call: Node, ctx: FileContext): Plan | null {
   const entry = fn.childForFieldName('value')!;
   const entryFn = entry.childForFieldName('function');
   const mapExpr = entryFn?.type === 'field_expression' ? entryFn.childForFieldName('value') : null;
+  // `let mut m = HashMap::new(); m.entry(k).or_insert(Vec::new()).push(x)`: the value type is only
+  // known from this argument; `or_default().push(x)` would not compile ("type annotations needed")
+  if (mapExpr?.type === 'identifier' && (call.parent?.type === 'field_expression' || call.parent?.type === 'index_expression')) {
+    const b = resolveBinding(ctx, mapExpr);
+    if (b && b.kind === 'let' && !b.type) return null;
+  }
   return { method, args, safe: kind === 'std' && !!mapExpr && visiblyStdMap(mapExpr, ctx) };
 }
 

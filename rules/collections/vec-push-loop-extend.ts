@@ -129,7 +129,11 @@ When it is not slow: very short loops, or a \`v\` that already has the capacity.
 
 Fix: \`for x in it { v.push(x); }\` → \`v.extend(it);\` and \`for p in it { v.push(e); }\` →
 \`v.extend(it.map(|p| e));\` (\`&xs\` becomes \`xs.iter()\`, \`&mut xs\` \`xs.iter_mut()\`, a collection
-\`xs.into_iter()\`). Also for \`VecDeque::push_back\` and one-argument \`insert\` (sets). Only when the body
+\`xs.into_iter()\`). Also for \`VecDeque::push_back\` and one-argument \`insert\` (sets). Only when the receiver is
+visibly that std collection (a local or parameter with a written type or a \`Vec::new()\`/\`vec![]\`/
+\`String::new()\`... initializer, or a \`self\` field declared in this file): custom types with a \`push\`
+rarely implement \`Extend\`. Never inside a function named \`extend\`/\`from_iter\`/\`append\`..., where the
+loop *is* the implementation and \`extend\` would recurse. Only when the body
 is exactly that one statement, with no \`break\`/\`continue\`/\`return\`/\`?\`/\`.await\`, the item uses the
 loop variable (an item that does not is \`slow-vector-init\`'s \`vec![x; n]\`), and the item does not
 mention the receiver. Items are produced and appended in the same order, and a panic part-way

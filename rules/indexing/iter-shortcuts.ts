@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { isPlace, isPureExpr, mentions, methodCall, type MethodCall } from '../../src/engine/analysis/loops.js';
+import { isPrimitiveCopyTypeText, literalKind, typeHintOf } from '../../src/engine/analysis/types.js';
 import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit, type Tier } from '../../src/engine/rule.js';
@@ -69,6 +70,26 @@ function equalityTarget(closure: Node): Node | null {
   return other;
 }
 
+/** The written element type of a slice/Vec/array binding (`Vec<u8>`, `&[u8]`, `[u8; 4]`), or null. */
+function elementTypeOf(ctx: FileContext, coll: Node): string | null {
+  if (coll.type !== 'identifier') return null;
+  const t = typeHintOf(ctx, coll).type;
+  if (!t) return null;
+  const s = t.replace(/\s+/g, '').replace(/^(&('[A-Za-z_]+)?(mut)?)+/, '');
+  const m = /^(?:(?:std::vec::)?Vec<(.+)>|\[([^;]+)(?:;.+)?\])$/.exec(s);
+  return m ? (m[1] ?? m[2] ?? null) : null;
+}
+
+function sameElementType(ctx: FileContext, coll: Node, target: Node): boolean {
+  const kind = literalKind(target);
+  if (kind === 'int' || kind === 'char' || kind === 'bool' || kind === 'byte' || kind === 'float') return true;
+  const elem = elementTypeOf(ctx, coll);
+  if (kind === 'str') return !!elem && /^&('[A-Za-z_]+)?str$/.test(elem);
+  if (target.type !== 'identifier') return false;
+  const t = typeHintOf(ctx, target).type?.replace(/\s+/g, '');
+  return !!elem && !!t && elem === t && isPrimitiveCopyTypeText(t);
+}
+
 function plan(call: MethodCall, ctx: FileContext): Plan | null {
   const { method, receiver, args } = call;
   const argsNode = call.call.childForFieldName('arguments')!;
@@ -111,7 +132,9 @@ function plan(call: MethodCall, ctx: FileContext): Plan | null {
   // v.iter().any(|x| *x == y) → v.contains(&y)
   if (method === 'any' && args.length === 1 && inner && inner.method === 'iter' && inner.args.length === 0 && isPlace(inner.receiver)) {
     const target = equalityTarget(args[0]!);
-    if (!target) return null;
+    // `==` may compare different types (`Id == &str`) while `contains` needs `&T`: only literals that
+    // adapt to any element type, or a binding of the same visible primitive type as the elements
+    if (!target || !sameElementType(ctx, inner.receiver, target)) return null;
     const t = target.text;
     return {
       tier: 'verify',
@@ -139,7 +162,7 @@ export default defineRule({
 | \`it.skip(n).next()\` | \`it.nth(n)\` | safe when \`it\` is visibly an iterator temporary (\`xs.iter()\`...), else verify (a non-\`mut\` binding won't compile) | \`iter_skip_next\` |
 | \`v.iter().nth(n)\` / \`iter_mut()\` | \`v.get(n)\` / \`get_mut(n)\` | verify: O(1) only for slices, \`Vec\`, \`VecDeque\`; other types fail to compile | \`iter_nth\` |
 | \`.last()\` on a double-ended chain | \`.next_back()\` | verify | \`double_ended_iterator_last\` |
-| \`v.iter().any(\\|x\\| *x == y)\` | \`v.contains(&y)\` | verify: slices only, \`y\` must be side-effect free | \`manual_contains\` |
+| \`v.iter().any(\\|x\\| *x == y)\` | \`v.contains(&y)\` | verify: slices only; \`y\` a number/char/bool literal, or a binding of the same visible primitive type as the elements (\`==\` may compare different types, \`contains\` cannot) | \`manual_contains\` |
 
 Why slow: \`skip(n).next()\` builds an adapter to do what \`nth\` does; \`iter().nth(n)\` walks \`n\` items
 where an index is O(1) (slice iterators specialise \`nth\`, but \`VecDeque\`'s and others may not);

@@ -4,14 +4,19 @@ import type { FileContext } from '../../src/engine/context.js';
 import { defineRule, type Edit } from '../../src/engine/rule.js';
 import { isZeroLiteral } from './shared.js';
 
-/** Methods that only read their receiver: an element used this way does not need `iter_mut`. */
-const READ_ONLY_METHODS = new Set([
-  'len', 'is_empty', 'iter', 'first', 'last', 'get', 'contains', 'clone', 'to_vec', 'as_slice', 'as_str',
-  'starts_with', 'ends_with', 'to_string', 'to_owned', 'is_some', 'is_none', 'is_ok', 'is_err', 'abs', 'pow',
-  'min', 'max', 'cmp', 'partial_cmp', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'as_ref', 'chars', 'bytes',
-  'trim', 'split', 'count_ones', 'leading_zeros', 'trailing_zeros', 'wrapping_add', 'wrapping_sub',
-  'wrapping_mul', 'checked_add', 'checked_sub', 'saturating_add', 'saturating_sub', 'to_le_bytes', 'to_be_bytes',
-  'sqrt', 'floor', 'ceil', 'round', 'hash', 'fmt', 'as_bytes', 'is_ascii', 'display', 'unwrap_or', 'copied', 'cloned',
+/**
+ * Methods that need `&mut` on an element (or are conventionally mutating): an element used this way
+ * makes the loop `iter_mut()`. Any other method is assumed to take `&self`; a wrong guess fails to
+ * compile and is dropped by --verify, whereas guessing `iter_mut` for a read breaks on statics and
+ * shared slices.
+ */
+const MUTATING_METHODS = new Set([
+  'push', 'push_str', 'push_back', 'push_front', 'pop', 'pop_back', 'pop_front', 'insert', 'remove', 'clear',
+  'sort', 'sort_unstable', 'sort_by', 'sort_by_key', 'sort_unstable_by', 'sort_unstable_by_key', 'reverse',
+  'truncate', 'extend', 'extend_from_slice', 'append', 'retain', 'dedup', 'drain', 'swap', 'fill', 'resize',
+  'take', 'replace', 'entry', 'split_off', 'make_ascii_lowercase', 'make_ascii_uppercase', 'rotate_left',
+  'rotate_right', 'copy_from_slice', 'clone_from_slice', 'clone_from', 'write', 'write_all', 'write_str',
+  'flush', 'read', 'next', 'reset', 'update', 'add_assign', 'sub_assign', 'get_or_insert', 'get_or_insert_with',
 ]);
 
 const PATTERN_OWNERS = new Set(['let_declaration', 'closure_parameters', 'match_pattern', 'for_expression', 'let_condition', 'parameter']);
@@ -72,7 +77,7 @@ function needsMut(indexExpr: Node): boolean {
   if (p.type === 'reference_expression' && p.children.some((c) => c?.type === 'mutable_specifier')) return true;
   if (p.type === 'field_expression' && p.parent?.type === 'call_expression') {
     const method = p.childForFieldName('field')?.text ?? '';
-    return !READ_ONLY_METHODS.has(method);
+    return MUTATING_METHODS.has(method) || method.startsWith('set_') || method.endsWith('_mut');
   }
   return false;
 }
@@ -205,7 +210,7 @@ uses cannot be rewritten reliably), when \`i\` or \`v\` is rebound in the body, 
 written through while \`v\` is also used another way (a mutable iterator would conflict).
 
 Fix: \`for x in v.iter()\` (\`iter_mut()\` when an element is assigned, borrowed \`&mut\`, or receives
-a method outside a read-only list), \`.enumerate()\` with \`(i, x)\` when \`i\` is also used as a number
+a known mutating method such as \`push\`/\`clear\`/\`sort\`/\`set_*\`/\`*_mut\`), \`.enumerate()\` with \`(i, x)\` when \`i\` is also used as a number
 (other collections indexed by \`i\` keep their indexing and their panics), \`.skip(a)\` for a range
 starting at \`a\` (\`skip\` does not panic when \`a > len\`, like the empty range). Each \`v[i]\` becomes
 \`*x\`, or \`x\` where auto-deref applies (\`v[i].f\`, \`v[i].m()\`, \`&v[i]\`, \`v[i][j]\`).
