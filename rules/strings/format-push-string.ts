@@ -3,6 +3,7 @@ import { defineRule, type Edit } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { formatCaptures } from '../../src/engine/analysis/uses.js';
 import { fmtWriteImport, userMacro } from './util.js';
+import { tokenTreeTokens } from '../../src/engine/syntax.js';
 
 /** The root identifier of a place (`self.buf.x` → `self`, `*s` → `s`) and the first field after it. */
 function placeRoot(n: Node): { root: string; field: string | null } | null {
@@ -21,20 +22,6 @@ function placeRoot(n: Node): { root: string; field: string | null } | null {
   }
 }
 
-/** Flat tokens of a token tree (nested groups included, delimiters too). */
-function tokens(tt: Node): Node[] {
-  const out: Node[] = [];
-  const walk = (n: Node) => {
-    for (const c of n.children) {
-      if (!c) continue;
-      if (c.type === 'token_tree') walk(c);
-      else out.push(c);
-    }
-  };
-  walk(tt);
-  return out;
-}
-
 /**
  * True when the format arguments may touch the receiver: its root is captured (`{s}`), used bare,
  * called (`self.len()`), or the same field is read. Disjoint fields of `self` are fine.
@@ -42,7 +29,7 @@ function tokens(tt: Node): Node[] {
 function argsTouchReceiver(tt: Node, recv: Node): boolean {
   const place = placeRoot(recv);
   if (!place) return true;
-  const toks = tokens(tt);
+  const toks = tokenTreeTokens(tt);
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     if ((t.type === 'string_literal' || t.type === 'raw_string_literal') && formatCaptures(t).includes(place.root)) return true;

@@ -3,7 +3,7 @@ import { defineRule, type Edit } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { parseFormatString, stringLiteralParts } from '../../src/engine/format-string.js';
 import { macroName } from '../../src/engine/macros.js';
-import { macroArguments } from '../../src/engine/syntax.js';
+import { macroArguments, tokenTreeTokens } from '../../src/engine/syntax.js';
 import { formatCaptures, resolveBinding } from '../../src/engine/analysis/uses.js';
 import { fmtWriteImport, loopBodyOf, methodCall, userMacro } from './util.js';
 
@@ -23,27 +23,13 @@ function isPlace(n: Node): boolean {
 
 const norm = (s: string) => s.replace(/\s+/g, '');
 
-/** Flat tokens of a token tree, nested groups included. */
-function flatTokens(tt: Node): Node[] {
-  const out: Node[] = [];
-  const walk = (n: Node) => {
-    for (const c of n.children) {
-      if (!c) continue;
-      if (c.type === 'token_tree') walk(c);
-      else out.push(c);
-    }
-  };
-  walk(tt);
-  return out;
-}
-
 /**
  * Mentions of the place (`s`, `self.buf`) among the macro's tokens: any token sequence spelling it
  * that is not preceded by `.`/`::` (a field or path) and not followed by `::`. `s.len()` counts.
  */
 function countPlaceTokens(tt: Node, place: string): number {
   const parts = place.split('.');
-  const toks = flatTokens(tt);
+  const toks = tokenTreeTokens(tt);
   let k = 0;
   for (let i = 0; i < toks.length; i++) {
     const prev = toks[i - 1]?.type;

@@ -30,6 +30,20 @@ export function macroArguments(invocation: Node): MacroArgument[] | null {
   return args;
 }
 
+/** The flat tokens of a macro's token tree, nested groups included (their delimiters too). */
+export function tokenTreeTokens(tt: Node): Node[] {
+  const out: Node[] = [];
+  const walk = (n: Node) => {
+    for (const c of n.children) {
+      if (!c) continue;
+      if (c.type === 'token_tree') walk(c);
+      else out.push(c);
+    }
+  };
+  walk(tt);
+  return out;
+}
+
 const BINARY_OR_PREFIX = /[+\-*/%&|^!<>=]|\.\.|\bas\b/;
 
 /**
