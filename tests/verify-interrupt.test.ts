@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cleanupTemp, copyCrate, hashTree, ONLY, reapScratch, scratchDirs, tempDir } from './helpers/crates.js';
+import { mulberry32 } from '../src/bench/stats.js';
 
 const scratchBase = tempDir('scratch-interrupt');
 const reports = tempDir('reports');
@@ -17,17 +18,6 @@ afterAll(() => {
   cleanupTemp();
 });
 
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Attempt {
   code: number | null;
@@ -103,7 +93,7 @@ describe('apply --verify interrupted', () => {
       return j;
     };
 
-    const rand = prng(0x5eed);
+    const rand = mulberry32(0x5eed);
     let beforeWrite = 0;
     let duringOrAfter = 0;
     for (let i = 0; i < 12; i++) {
