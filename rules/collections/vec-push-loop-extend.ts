@@ -15,7 +15,7 @@ const ITERATOR_METHODS = new Set([
 ]);
 
 /** The receiver methods turned into `extend` and the argument count they take. */
-const APPENDS: Record<string, number> = { push: 1, push_back: 1, insert: 1 };
+const APPENDS: Record<string, number[]> = { push: [1], push_back: [1], insert: [1, 2] };
 
 export interface ExtendPlan {
   loop: Node;
@@ -60,18 +60,23 @@ export function planExtend(loop: Node, ctx: FileContext): ExtendPlan | null {
   const stmt = singleStatementBody(loop);
   if (!stmt) return null;
   const call = methodCall(statementExpression(stmt));
-  if (!call || call.turbofish || APPENDS[call.method] !== call.args.length) return null;
+  if (!call || call.turbofish || !APPENDS[call.method]?.includes(call.args.length)) return null;
   if (!isPlace(call.receiver) || call.receiver.type === 'index_expression') return null;
   const root = rootName(call.receiver);
   const pattern = loop.childForFieldName('pattern');
   const iterable = loop.childForFieldName('value');
   if (!root || !pattern || !iterable) return null;
-  const arg = call.args[0]!;
+  // one item expression: the pushed value, or the `(key, value)` pair of a map insert
+  const args = call.args;
+  const first = args[0]!;
+  const last = args[args.length - 1]!;
+  const arg = { startIndex: first.startIndex, endIndex: last.endIndex, text: args.length === 1 ? first.text : `(${args.map((a) => a.text).join(', ')})` };
+  const mentionsAny = (name: string) => args.some((a) => mentions(a, name));
   const bound = patternBindings(pattern);
   // the receiver must be the same place in every iteration and not be touched by the item expression
-  if (bound.includes(root) || mentions(arg, root) || mentions(iterable, root)) return null;
+  if (bound.includes(root) || mentionsAny(root) || mentions(iterable, root)) return null;
   // slow-vector-init's `vec![x; n]` territory: an item that does not depend on the loop variable
-  if (!bound.some((b) => mentions(arg, b))) return null;
+  if (!bound.some((b) => mentionsAny(b))) return null;
   if (!inStatementPosition(loop)) return null;
   // comments inside the loop other than in the kept item expression would be lost: report only
   let keepsComments = true;
@@ -84,10 +89,12 @@ export function planExtend(loop: Node, ctx: FileContext): ExtendPlan | null {
   const fits =
     (call.method === 'push' && (kind === 'vec' || kind === 'string' || kind === 'pathbuf')) ||
     (call.method === 'push_back' && kind === 'deque') ||
-    (call.method === 'insert' && kind === 'set');
+    (call.method === 'insert' && args.length === 1 && kind === 'set') ||
+    (call.method === 'insert' && args.length === 2 && kind === 'map');
   if (!fits) return null;
   const recv = call.receiver.text;
-  const identity = pattern.type === 'identifier' && arg.type === 'identifier' && arg.text === pattern.text;
+  const norm = (t: string) => t.replace(/\s+/g, '');
+  const identity = (pattern.type === 'identifier' || pattern.type === 'tuple_pattern') && norm(arg.text) === norm(pattern.text) && args.every((a) => a.type === 'identifier');
   const items = identity ? iterable.text : `${asIterator(iterable)}.map(|${pattern.text}| ${arg.text})`;
   const parent = loop.parent;
   const needsSemicolon = !(parent?.type === 'expression_statement' && parent.lastChild?.type === ';');
@@ -129,7 +136,8 @@ When it is not slow: very short loops, or a \`v\` that already has the capacity.
 
 Fix: \`for x in it { v.push(x); }\` → \`v.extend(it);\` and \`for p in it { v.push(e); }\` →
 \`v.extend(it.map(|p| e));\` (\`&xs\` becomes \`xs.iter()\`, \`&mut xs\` \`xs.iter_mut()\`, a collection
-\`xs.into_iter()\`). Also for \`VecDeque::push_back\` and one-argument \`insert\` (sets). Only when the receiver is
+\`xs.into_iter()\`). Also for \`VecDeque::push_back\`, one-argument \`insert\` (sets) and two-argument \`insert\`
+(maps: \`m.extend(it.map(|p| (k, v)))\`, same order, last write wins as with \`insert\`). Only when the receiver is
 visibly that std collection (a local or parameter with a written type or a \`Vec::new()\`/\`vec![]\`/
 \`String::new()\`... initializer, or a \`self\` field declared in this file): custom types with a \`push\`
 rarely implement \`Extend\`. Never inside a function named \`extend\`/\`from_iter\`/\`append\`..., where the
@@ -141,8 +149,8 @@ leaves the same prefix appended.
 
 Tier verify: \`e\` moves into a closure, which can change borrows (two-phase borrows of \`self\` in
 edition 2018, for example), and a receiver type without an \`Extend\` impl (a custom \`push\`) does not
-compile. Maps (\`insert(k, v)\`) and \`push_front\` are not rewritten: a two-argument \`insert\` is also
-\`Vec::insert(index, x)\`, and \`extend\` appends at the back.
+compile. \`push_front\` is not rewritten (\`extend\` appends at the back), nor a two-argument \`insert\` on anything but a
+visible map (it is also \`Vec::insert(index, x)\`).
 
 No clippy lint rewrites this loop (\`clippy::same_item_push\` covers the constant-item case).`,
   example: {
