@@ -174,7 +174,7 @@ function isZero(n: Node): boolean {
 
 /**
  * The number of iterations of a `for_expression`, as an expression text evaluated before the loop,
- * or null when unknown. `source` is the text of the file (node.text works on real and shadow trees).
+ * or null when unknown. Works on real and macro shadow trees alike (it reads `node.text`).
  */
 export function tripCount(forExpr: Node): TripCount | null {
   if (forExpr.type !== 'for_expression') return null;
@@ -183,11 +183,7 @@ export function tripCount(forExpr: Node): TripCount | null {
   const range = exclusiveRange(value);
   if (range) {
     if (!isPureExpr(range.start) || !isPureExpr(range.end)) return null;
-    if (isZero(range.start)) {
-      const end = range.end;
-      const text = end.type === 'parenthesized_expression' ? end.text : end.text;
-      return { text, kind: 'range-from-zero', source: end };
-    }
+    if (isZero(range.start)) return { text: range.end.text, kind: 'range-from-zero', source: range.end };
     return { text: `(${range.start.text}..${range.end.text}).len()`, kind: 'range', source: range.end };
   }
   const coll = lenCollection(value);
