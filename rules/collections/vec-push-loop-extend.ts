@@ -39,7 +39,7 @@ function rootName(place: Node): string | null {
 }
 
 /** `iterable` as an iterator expression that `.map(..)` can follow. */
-export function asIterator(iterable: Node): string {
+export function asIterator(iterable: Node, edition: string | null = null): string {
   if (iterable.type === 'reference_expression') {
     const inner = iterable.childForFieldName('value')!;
     const isMut = iterable.children.some((c) => c?.type === 'mutable_specifier');
@@ -49,6 +49,8 @@ export function asIterator(iterable: Node): string {
   if (iterable.type === 'range_expression') return `(${iterable.text})`;
   const call = methodCall(iterable);
   if (call && ITERATOR_METHODS.has(call.method)) return iterable.text;
+  // before edition 2021, `array.into_iter()` (method syntax) iterates by reference, unlike `for`
+  if (edition === '2015' || edition === '2018' || iterable.type === 'array_expression') return `IntoIterator::into_iter(${iterable.text})`;
   return `${needsParens(iterable.text) ? `(${iterable.text})` : iterable.text}.into_iter()`;
 }
 
@@ -95,7 +97,7 @@ export function planExtend(loop: Node, ctx: FileContext): ExtendPlan | null {
   const recv = call.receiver.text;
   const norm = (t: string) => t.replace(/\s+/g, '');
   const identity = (pattern.type === 'identifier' || pattern.type === 'tuple_pattern') && norm(arg.text) === norm(pattern.text) && args.every((a) => a.type === 'identifier');
-  const items = identity ? iterable.text : `${asIterator(iterable)}.map(|${pattern.text}| ${arg.text})`;
+  const items = identity ? iterable.text : `${asIterator(iterable, ctx.crate.edition)}.map(|${pattern.text}| ${arg.text})`;
   const parent = loop.parent;
   const needsSemicolon = !(parent?.type === 'expression_statement' && parent.lastChild?.type === ';');
   return {
