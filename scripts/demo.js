@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: copies fixtures/crates/demo to a temporary folder, runs `rxfix scan` and then
-// `rxfix apply --verify` there, and prints the JSON report. Nothing in the repository changes.
+// `rxfix apply --verify --bench` there, and prints the JSON report. Nothing in the repository changes.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +29,12 @@ process.stdout.write(`rxfix demo in ${crate} (a copy of fixtures/crates/demo)\n`
 run('what rxfix finds', ['scan', '--format', 'short', '--fail-on', 'never']);
 const report = path.join(work, 'report.json');
 rmSync(report, { force: true });
-const code = run('keep only what cargo check and cargo test accept', ['apply', '--verify', '--report', report]);
+// The demo crate has a bench (benches/inventory.rs): the gate measures time, and with valgrind
+// also exact heap allocations, before and after the kept changes.
+const hasValgrind = spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status === 0;
+const metric = hasValgrind ? 'time,allocations' : 'time';
+if (!hasValgrind) process.stdout.write('\n(valgrind is not installed: the allocation table is skipped; apt-get install valgrind to see it)\n');
+const code = run('keep only what cargo check, cargo test and the benchmarks accept', ['apply', '--verify', '--bench', '--metric', metric, '--report', report]);
 if (existsSync(report)) {
   process.stdout.write(`\n${path.relative(process.cwd(), report) || report}:\n${readFileSync(report, 'utf8')}`);
 }
