@@ -112,7 +112,7 @@ function crateResults() {
   let failures = 0;
   // the pinned crates themselves, not their vendored dependencies
   const pinned = Object.keys(parseToml(readFileSync(path.join(ROOT, 'bench/precision/Cargo.toml'), 'utf8')).dependencies);
-  for (const src of crateDirs(vendored).filter((d) => pinned.some((p) => path.basename(d).startsWith(`${p}-`)))) {
+  for (const src of crateDirs(vendored).filter((d) => pinned.some((p) => new RegExp(`^${p}-\\d`).test(path.basename(d))))) {
     const name = path.basename(src);
     const dir = path.join(work, name);
     cpSync(src, dir, { recursive: true });
