@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { matchSource } from '../src/engine/match.js';
 import { loadRust } from '../src/engine/parser.js';
 import { LineIndex, utf16ToUtf8, utf8ToUtf16 } from '../src/engine/positions.js';
-import { mandatoryCaptures, patternTriggers, splitPatterns } from '../src/engine/query-text.js';
+import { mandatoryCaptures, patternTriggers, regexLiterals, splitPatterns } from '../src/engine/query-text.js';
 import { compileRuleSet, mayMatch } from '../src/engine/registry.js';
 import { defineRule, type RuleDef } from '../src/engine/rule.js';
 import { applyEdits, mapBack, pickNonOverlapping } from '../src/fix/edits.js';
@@ -39,6 +39,16 @@ describe('query text', () => {
     expect(patternTriggers('(x (identifier)? @n (#eq? @n "a"))')).toEqual([]);
     expect(patternTriggers('(x (identifier) @n (#any-of? @n "a" "b") (#not-eq? @n "c"))')).toEqual([['a', 'b']]);
     expect([...mandatoryCaptures('(a (b) @x (c)* @y [(d) @z (e) @z])')].sort()).toEqual(['x', 'z']);
+  });
+
+  it('derives whole-token triggers from #match? regexes only when they are literal and fenced', () => {
+    expect(regexLiterals('\\.\\s*\\blen\\b\\s*\\(')).toEqual(['len']);
+    expect(regexLiterals('\\bclone\\b|\\bto_owned\\b')).toEqual(['clone', 'to_owned']);
+    expect(regexLiterals('\\.len\\(')).toEqual(['.len(']);
+    // `clone` unfenced would also match `clone_from`: not a whole-token trigger
+    for (const rich of ['clone', '^[A-Z]+$', 'a.b', '\\d+x', 'x(y|z)', 'ab?', 'a']) expect(regexLiterals(rich)).toBeNull();
+    expect(patternTriggers('((binary_expression) @c (#match? @c "\\\\blen\\\\b"))')).toEqual([['len']]);
+    expect(patternTriggers('((x (y)? @c) (#match? @c "\\\\bclone\\\\b"))')).toEqual([]);
   });
 });
 

@@ -63,9 +63,11 @@ lints: \`missing_asserts_for_indexing\`, \`indexing_slicing\` (restriction).`,
     before: 'let x = if i < v.len() { v[i] } else { 0 };',
     after: 'let x = v.get(i).copied().unwrap_or(0);',
   },
+  // lengthGuard needs a `.len()` call in the condition: saying so lets the prefilter skip files
   query: `(if_expression
   condition: (binary_expression) @cond
-  consequence: (block) @then) @if`,
+  consequence: (block) @then
+  (#match? @cond "\\\\.\\\\s*\\\\blen\\\\b\\\\s*\\\\(")) @if`,
   check(m) {
     const g = lengthGuard(m.cap('cond'));
     if (!g) return false;

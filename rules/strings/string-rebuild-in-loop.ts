@@ -184,7 +184,8 @@ impl returns an error, where \`format!\` panicked too.`,
   right: (macro_invocation macro: [(identifier) @mac (scoped_identifier name: (identifier) @mac)])
   (#eq? @mac "format")) @match
 (assignment_expression
-  right: (binary_expression operator: "+")) @match`,
+  right: (binary_expression operator: "+")
+  (#match? @match "\\\\bclone\\\\b|\\\\bto_owned\\\\b|\\\\bto_string\\\\b")) @match`,
   check(m, ctx) {
     const p = plan(ctx, m.node);
     if (!p) return false;

@@ -187,6 +187,12 @@ export function patternTriggers(pattern: string): string[][] {
   const root = rootLiteral(pattern);
   if (root) sets.push([root]);
   for (const p of predicatesIn(pattern)) {
+    if (p.name === 'match?') {
+      const [cap, re] = p.args;
+      const lits = cap?.kind === 'capture' && mandatory.has(cap.text.slice(1)) && re?.kind === 'string' ? regexLiterals(re.text) : null;
+      if (lits) sets.push(lits);
+      continue;
+    }
     if (p.name !== 'eq?' && p.name !== 'any-of?') continue;
     const [cap, ...rest] = p.args;
     if (!cap || cap.kind !== 'capture' || !mandatory.has(cap.text.slice(1))) continue;
@@ -229,4 +235,33 @@ function rootLiteral(pattern: string): string | null {
     }
   }
   return null;
+}
+
+/**
+ * Literals one of which any text matching `re` contains, as whole tokens (the prefilter's
+ * semantics, see registry.ts containsToken): for a regex that is an alternation of branches made
+ * only of literal characters, escaped punctuation, `\s*`/`\s+` and `\b`, the longest piece of each
+ * branch whose word-character ends are fenced by `\b` (at least 2 characters). Null otherwise.
+ */
+export function regexLiterals(re: string): string[] | null {
+  const out: string[] = [];
+  for (const branch of re.split('|')) {
+    const bare = branch.replace(/\\s[*+]|\\b/g, ' ');
+    // unescaped metacharacters, or other escapes of letters and digits (`\d`...), are not literal
+    if (/(^|[^\\])[\[\](){}?*+.^$]/.test(bare) || /\\[A-Za-z0-9]/.test(bare)) return null;
+    const word = (c: string | undefined) => c !== undefined && /\w/.test(c);
+    const eligible = branch
+      .split(/\\s[*+]/)
+      .map((raw) => {
+        const open = raw.startsWith('\\b');
+        const close = raw.endsWith('\\b') && !raw.endsWith('\\\\b');
+        const lit = raw.replace(/^\\b|\\b$/g, '').replace(/\\(.)/g, '$1');
+        if (/\\/.test(lit)) return '';
+        return (word(lit[0]) && !open) || (word(lit[lit.length - 1]) && !close) ? '' : lit;
+      });
+    const best = eligible.reduce((x, y) => (y.length > x.length ? y : x), '');
+    if (best.length < 2) return null;
+    out.push(best);
+  }
+  return out;
 }
