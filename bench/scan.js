@@ -15,11 +15,11 @@
 //          --corpus DIR (use an existing folder of crates), --keep (keep temp folders).
 // Environment: RXFIX_BENCH_CORPUS=DIR, same as --corpus.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crateDirs, vendorPinned } from './lib/vendor.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SG = path.join(ROOT, 'node_modules/.bin/ast-grep');
@@ -44,15 +44,8 @@ function log(msg) {
   process.stderr.write(`bench:scan: ${msg}\n`);
 }
 
-function cacheHome() {
-  if (process.env.XDG_CACHE_HOME) return process.env.XDG_CACHE_HOME;
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library/Caches');
-  if (process.platform === 'win32') return process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData/Local');
-  return path.join(os.homedir(), '.cache');
-}
-
 // ---------------------------------------------------------------------------------------------
-// Corpus
+// Corpus (vendoring shared with bench/precision.js)
 
 function corpusDir() {
   const given = opt('--corpus', process.env.RXFIX_BENCH_CORPUS);
@@ -60,35 +53,9 @@ function corpusDir() {
     if (!existsSync(given)) die(`corpus folder ${given} does not exist`);
     return path.resolve(given);
   }
-  const lock = readFileSync(path.join(MANIFEST_DIR, 'Cargo.lock'));
-  const id = createHash('sha256').update(readFileSync(path.join(MANIFEST_DIR, 'Cargo.toml'))).update(lock).digest('hex').slice(0, 12);
-  const dir = path.join(cacheHome(), 'rxfix-bench', `corpus-${id}`);
-  if (existsSync(path.join(dir, '.complete'))) return dir;
-  log(`vendoring the pinned corpus (bench/corpus/Cargo.lock) into ${dir} with cargo vendor ...`);
-  const probe = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    die('cannot fetch the corpus: `cargo` is not on PATH. Install Rust (https://rustup.rs), or point RXFIX_BENCH_CORPUS (or --corpus) at a folder of vendored crates.');
-  }
-  mkdirSync(path.dirname(dir), { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  const r = spawnSync('cargo', ['vendor', '--locked', '--versioned-dirs', '--quiet', tmp], { cwd: MANIFEST_DIR, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) {
-    rmSync(tmp, { recursive: true, force: true });
-    die(`cannot fetch the corpus: \`cargo vendor\` failed (is crates.io reachable?):\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}\nSet RXFIX_BENCH_CORPUS (or --corpus) to a folder of vendored crates to run offline.`);
-  }
-  writeFileSync(path.join(tmp, '.complete'), new Date().toISOString() + '\n');
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return dir;
-}
-
-/** Crate folders to scan: every vendored crate except `*-sys` FFI bindings (mostly generated). */
-function crateDirs(corpus) {
-  return readdirSync(corpus, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !/-sys(-\d[^/]*)?$/.test(e.name))
-    .map((e) => path.join(corpus, e.name))
-    .sort();
+  return vendorPinned(MANIFEST_DIR, 'corpus', log, (msg) =>
+    die(`cannot fetch the corpus: ${msg}\nSet RXFIX_BENCH_CORPUS (or --corpus) to a folder of vendored crates to run offline.`),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
