@@ -79,10 +79,6 @@ function findStringEnd(s: string, from: number): number {
   return s.length;
 }
 
-export function isIdentifier(text: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text);
-}
-
 /** The last segment of a path: `std::sync::Mutex` → `Mutex`. */
 export function lastSegment(path: string): string {
   const i = path.lastIndexOf('::');

@@ -60,10 +60,6 @@ export interface FixOptions {
   maxPasses?: number;
 }
 
-export function findingKey(f: Pick<Finding, 'ruleId' | 'path' | 'start' | 'end'>): string {
-  return `${f.path}:${f.start}:${f.end}:${f.ruleId}`;
-}
-
 export function fixSource(path: string, source: string, rules: RuleSet, opts: FixOptions): FixResult {
   const original = new LineIndex(source);
   const history: Edit[][] = []; // edits of each pass, to map positions back to the original

@@ -158,7 +158,3 @@ export function isGenerated(source: string): boolean {
   const head = source.slice(0, 2000);
   return /@generated|DO NOT EDIT|automatically generated/i.test(head);
 }
-
-export function statSize(p: string): number {
-  return statSync(p).size;
-}
