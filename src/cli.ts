@@ -1,11 +1,7 @@
 // The only module that reads argv and the environment, writes stdout/stderr and sets exit codes.
+// Commands other than scan are imported when run: a pre-commit `scan --staged` loads only its own.
 import { Command, CommanderError, Option } from 'commander';
-import { builtinRules } from '../rules/index.js';
-import { resolveConfig } from './commands/setup.js';
-import { explain, rulesJson, rulesTable } from './commands/rules.js';
 import { runScan, type CommandResult, type FailOn } from './commands/scan.js';
-import { installHook } from './commands/hook.js';
-import { loadUserRules } from './config/user-rules.js';
 import { EXIT, RxfixError } from './errors.js';
 import { writeFileAtomic } from './io.js';
 import { styleFor } from './report/style.js';
@@ -140,7 +136,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .description('write .git/hooks/pre-commit running `rxfix scan --staged` (an existing hook is chained, not replaced)')
     .option('--fix', 'apply safe fixes to the staged files first (files with unstaged changes are left alone)')
     .option('--force', 'rewrite an rxfix hook that is already installed')
-    .action((o) => {
+    .action(async (o) => {
+      const { installHook } = await import('./commands/hook.js');
       exitCode = emit(io, installHook({ fix: Boolean(o.fix), force: Boolean(o.force), cwd: process.cwd() }));
     });
 
@@ -149,9 +146,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .description('list the rules: id, family, tier and clippy equivalent')
     .addOption(new Option('-f, --format <format>', 'table or json').choices(['table', 'json']).default('table'))
     .option('-c, --config <file>', 'also list the user rules of this rxfix.toml')
-    .action((o) => {
-      const rules = withUserRules(o.config);
-      io.stdout(o.format === 'json' ? rulesJson(rules) : rulesTable(rules, style));
+    .action(async (o) => {
+      const rules = await withUserRules(o.config);
+      const { rulesJson, rulesTable } = await import('./commands/rules.js');
+      io.stdout(o.format === 'json' ? rulesJson(rules) : await rulesTable(rules, style));
     });
 
   program
@@ -159,8 +157,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .description("show a rule's documentation with a before/after example")
     .argument('<id>', 'rule id')
     .option('-c, --config <file>', 'also look in the user rules of this rxfix.toml')
-    .action((id: string, o) => {
-      io.stdout(explain(withUserRules(o.config), id, style));
+    .action(async (id: string, o) => {
+      const rules = await withUserRules(o.config);
+      const { explain } = await import('./commands/rules.js');
+      io.stdout(explain(rules, id, style));
     });
 
   program
@@ -215,7 +215,8 @@ function parseJobs(v: string): number {
   return n;
 }
 
-function withUserRules(config: string | undefined) {
+async function withUserRules(config: string | undefined) {
+  const [{ builtinRules }, { resolveConfig }, { loadUserRules }] = await Promise.all([import('../rules/index.js'), import('./commands/setup.js'), import('./config/user-rules.js')]);
   const cfg = resolveConfig({ paths: ['.'], config: config ?? undefined });
-  return [...builtinRules, ...cfg.ruleFiles.flatMap(loadUserRules)];
+  return [...builtinRules, ...(await loadUserRules(cfg.ruleFiles))];
 }

@@ -1,5 +1,4 @@
 // `rxfix rules` (a table or JSON of every rule) and `rxfix explain <id>` (its docs and example).
-import Table from 'cli-table3';
 import type { RuleDef } from '../engine/rule.js';
 import { resolveRuleId } from '../engine/select.js';
 import { RxfixError } from '../errors.js';
@@ -12,7 +11,9 @@ export function rulesJson(rules: readonly RuleDef[]): string {
   return JSON.stringify(list, null, 2) + '\n';
 }
 
-export function rulesTable(rules: readonly RuleDef[], style: Style): string {
+/** cli-table3 (~25 ms to import) is loaded only here. */
+export async function rulesTable(rules: readonly RuleDef[], style: Style): Promise<string> {
+  const { default: Table } = await import('cli-table3');
   const table = new Table({
     head: ['id', 'family', 'tier', 'clippy equivalent'],
     style: { head: [], border: [] },

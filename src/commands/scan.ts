@@ -9,9 +9,9 @@ import { scanManifestsFor } from '../engine/manifest.js';
 import { sortFindings } from '../engine/match.js';
 import type { Finding, Severity } from '../engine/rule.js';
 import { EXIT, RxfixError } from '../errors.js';
-import { FORMATTERS, FORMAT_NAMES } from '../report/index.js';
+import { FORMAT_NAMES, isFormat, loadFormatter } from '../report/index.js';
 import { plain, type Style } from '../report/style.js';
-import type { ScanReport } from '../report/types.js';
+import type { Formatter, ScanReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { crateInfoFor } from '../workspace/crate-info.js';
 import { displayPath, isGenerated, walkRustFiles } from '../workspace/walk.js';
@@ -19,7 +19,6 @@ import { changedLines, indexBlobs, repoRoot, stagedPaths, untrackedPaths, type C
 import { setup, splitIds } from './setup.js';
 import { WORKER_RULES_MODULE } from './worker-rules.js';
 import { compileRuleSet } from '../engine/registry.js';
-import { withProfiles } from '../bench/profile.js';
 
 export type FailOn = Severity | 'never';
 
@@ -65,7 +64,7 @@ export function parseFormats(formats: string[], outputs: string[]): { toStdout: 
     return { format: o.slice(0, eq), file: o.slice(eq + 1) };
   });
   for (const f of [...formats, ...toFiles.map((t) => t.format)]) {
-    if (!FORMATTERS[f]) throw new RxfixError(`error: unknown format \`${f}\`; use one of ${FORMAT_NAMES.join(', ')}`);
+    if (!isFormat(f)) throw new RxfixError(`error: unknown format \`${f}\`; use one of ${FORMAT_NAMES.join(', ')}`);
   }
   const toStdout = formats.length > 0 ? [...new Set(formats)] : toFiles.length > 0 ? [] : ['pretty'];
   return { toStdout, toFiles };
@@ -121,13 +120,17 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   stderr.push(...manifests.warnings);
   // --staged / --diff: a manifest finding counts only in a staged / changed manifest.
   const manifestFindings = git ? manifests.findings.filter((f) => inGitScope(git, f)) : manifests.findings;
-  const findings = await withProfiles(sortFindings([...out.findings, ...manifestFindings]), opts.profile, out.sources, stderr);
+  let findings = sortFindings([...out.findings, ...manifestFindings]);
+  // The profile reader is loaded only for --profile.
+  if (opts.profile?.length) findings = await (await import('../bench/profile.js')).withProfiles(findings, opts.profile, out.sources, stderr);
   if (opts.reportUnusedIgnores) {
     for (const u of out.unusedIgnores) stderr.push(`warning: ${u.path}:${u.line}:${u.column}: unused rxfix-ignore for \`${u.id}\`; remove it`);
   }
   const report: ScanReport = { files: out.scanned + manifests.files, findings, sources: new Map([...out.sources, ...manifests.sources]), rules: s.ruleSet.rules.map((r) => r.def), version: VERSION };
-  const stdout = toStdout.map((f) => FORMATTERS[f]!(report, style)).join('');
-  const written = toFiles.map((t) => ({ path: t.file, text: FORMATTERS[t.format]!(report, plain) }));
+  const formatters = new Map<string, Formatter>();
+  for (const f of [...toStdout, ...toFiles.map((t) => t.format)]) if (!formatters.has(f)) formatters.set(f, await loadFormatter(f));
+  const stdout = toStdout.map((f) => formatters.get(f)!(report, style)).join('');
+  const written = toFiles.map((t) => ({ path: t.file, text: formatters.get(t.format)!(report, plain) }));
   let exitCode = failing(findings, opts.failOn) ? EXIT.findings : EXIT.ok;
   if (opts.reportUnusedIgnores && out.unusedIgnores.length > 0 && opts.failOn !== 'never') exitCode = EXIT.findings;
   return { exitCode, stdout, stderr: stderr.length ? stderr.join('\n') + '\n' : '', files: written };

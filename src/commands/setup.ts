@@ -42,7 +42,7 @@ export function resolveConfig(opts: SetupOptions): Config {
 
 export async function setup(opts: SetupOptions): Promise<Setup> {
   const config = resolveConfig(opts);
-  const allRules = [...builtinRules, ...config.ruleFiles.flatMap(loadUserRules)];
+  const allRules = [...builtinRules, ...(await loadUserRules(config.ruleFiles))];
   checkRuleIds(config, (id) => resolveRuleId(allRules, id) !== undefined);
   const { rules, severity } = selectRules(allRules, { only: opts.only, skip: opts.skip, settings: config.rules });
   await loadRust();

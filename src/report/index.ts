@@ -1,17 +1,32 @@
-// Formatters by name: pure functions of the report.
-import { formatGithub } from './github.js';
-import { formatJson } from './json.js';
-import { formatPretty } from './pretty.js';
-import { formatSarif } from './sarif.js';
-import { formatShort } from './short.js';
+// Formatters by name: pure functions of the report. Each module is imported only when its format
+// is asked for, so a default scan loads the pretty printer alone.
 import type { Formatter } from './types.js';
 
-export const FORMATTERS: Record<string, Formatter> = {
-  pretty: formatPretty,
-  short: formatShort,
-  json: (r) => formatJson(r),
-  sarif: (r) => formatSarif(r),
-  github: (r) => formatGithub(r),
-};
+export const FORMAT_NAMES = ['pretty', 'short', 'json', 'sarif', 'github'] as const;
 
-export const FORMAT_NAMES = Object.keys(FORMATTERS);
+export function isFormat(name: string): boolean {
+  return (FORMAT_NAMES as readonly string[]).includes(name);
+}
+
+export async function loadFormatter(name: string): Promise<Formatter> {
+  switch (name) {
+    case 'pretty':
+      return (await import('./pretty.js')).formatPretty;
+    case 'short':
+      return (await import('./short.js')).formatShort;
+    case 'json': {
+      const { formatJson } = await import('./json.js');
+      return (r) => formatJson(r);
+    }
+    case 'sarif': {
+      const { formatSarif } = await import('./sarif.js');
+      return (r) => formatSarif(r);
+    }
+    case 'github': {
+      const { formatGithub } = await import('./github.js');
+      return (r) => formatGithub(r);
+    }
+    default:
+      throw new Error(`internal: unknown format ${name}`);
+  }
+}
