@@ -51,6 +51,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-cache', 'neither read nor write the result cache')
     .option('--cache-dir <dir>', 'result cache folder (default: cache-dir in rxfix.toml, else the user cache folder)')
     .option('-j, --jobs <n>', 'worker threads: 0 = by input size and cores (default), 1 = no workers', parseJobs)
+    .option('--no-partial', 'parse whole files (default: only the bodies of items where a rule may match)')
     .option('--stats', 'print files, parsed files, prefilter skips, cache hits and workers on stderr')
     .option('--profile <file>', 'rank findings by a profile: `perf script` output, callgrind.out or dhat JSON (repeatable)', collect, [])
     .action(async (paths: string[], o) => {
@@ -72,6 +73,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           jobs: o.jobs,
           stats: o.stats,
           profile: o.profile,
+          partial: o.partial,
         },
         style,
       );

@@ -97,7 +97,11 @@ export function collectCall(n: Node | null | undefined): CollectCall | null {
 
 /** True when a comment lies in [start, end) of the file (edits there would drop it). */
 export function hasCommentIn(root: Node, start: number, end: number): boolean {
-  return root.descendantsOfType(['line_comment', 'block_comment']).some((c) => !!c && c.startIndex >= start && c.endIndex <= end);
+  // only the smallest node spanning the range can hold such a comment (not the whole file: quadratic)
+  const cover = root.descendantForIndex(start, Math.max(start, end)) ?? root;
+  return [cover, ...cover.descendantsOfType(['line_comment', 'block_comment'])].some(
+    (c) => !!c && (c.type === 'line_comment' || c.type === 'block_comment') && c.startIndex >= start && c.endIndex <= end,
+  );
 }
 
 /** A prelude or std name, not redefined or imported from elsewhere in this file (trap 8). */

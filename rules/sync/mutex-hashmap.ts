@@ -12,6 +12,7 @@ export default defineRule({
   family: 'sync',
   severity: 'warning',
   tier: 'report-only',
+  scope: 'file', // the fix rewrites every struct literal and lock site of the field in the file
   clippy: null,
   optInFix: true,
   fixDependencies: ['dashmap@6'],

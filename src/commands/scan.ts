@@ -38,6 +38,8 @@ export interface ScanOptions {
   diff?: string;
   /** false: neither read nor write the result cache. */
   cache?: boolean;
+  /** false: parse whole files (engine/partial.ts). */
+  partial?: boolean;
   cacheDir?: string;
   /** Worker threads: 0/undefined = by input size, 1 = none. */
   jobs?: number;
@@ -96,7 +98,7 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   const scanned = await scanFilesFast({
     files,
     rules: s.ruleSet,
-    options: (abs) => ({ severity: s.severity, includeTests, crate: crateInfoFor(abs), optIn: s.optIn }),
+    options: (abs) => ({ severity: s.severity, includeTests, crate: crateInfoFor(abs), optIn: s.optIn, partial: opts.partial }),
     read: (abs, shown) => {
       const r = git?.blobs ? readBlob(git.blobs, abs, shown) : readRust(abs, shown);
       if (r.ok && !explicit.has(abs) && isGenerated(r.source)) return { ok: false, warning: `note: ${shown}: generated file, skipped` };

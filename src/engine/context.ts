@@ -16,6 +16,7 @@ export class FileContext {
   readonly lines: LineIndex;
   private readonly levelOfTree = new Map<Tree, ShadowLevel>();
   private mentionsClippy: boolean | undefined;
+  private readonly lintNamed = new Map<string, boolean>();
 
   constructor(
     readonly path: string,
@@ -131,7 +132,12 @@ export class FileContext {
   clippyAllowed(node: Node, lint: string): boolean {
     if (!(this.mentionsClippy ??= this.source.includes('clippy'))) return false; // no attribute can allow it
     const name = lint.replace(/^clippy::/, '');
-    const re = new RegExp(`^#!?\\[(allow|expect)\\(.*\\bclippy::(${name}|perf|style|all|complexity|pedantic|nursery)\\b.*\\)\\]$`);
+    const lints = `(${name}|perf|style|all|complexity|pedantic|nursery)`;
+    // no attribute can name this lint or its groups: skip the walk over every ancestor's attributes
+    let named = this.lintNamed.get(name);
+    if (named === undefined) this.lintNamed.set(name, (named = new RegExp(`\\bclippy\\s*::\\s*${lints}\\b`).test(this.source)));
+    if (!named) return false;
+    const re = new RegExp(`^#!?\\[(allow|expect)\\(.*\\bclippy::${lints}\\b.*\\)\\]$`);
     for (const a of [node, ...this.ancestors(node)]) {
       for (const attr of this.attributesOf(a)) if (re.test(attr.text.replace(/\s+/g, ''))) return true;
     }

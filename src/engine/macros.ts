@@ -29,6 +29,8 @@ export interface Expansion {
 export interface ShadowLevel {
   level: number;
   tree: Tree;
+  /** The text `tree` was parsed from (file indices; see shadowInput). */
+  text: string;
   expansions: Expansion[];
 }
 
@@ -47,12 +49,23 @@ export function userDefinedMacroNames(source: string): Set<string> {
   return names;
 }
 
-function collectInvocations(root: Node, level: number, shadowed: Set<string>, accept: (n: Node) => boolean): Expansion[] {
+/** A known macro's name followed by `!` (any path before it): where invocations may start. */
+const INVOCATION_NAME = new RegExp(`\\b(?:${[...EXPANDED_MACROS].join('|')})\\s*!`, 'g');
+
+/**
+ * Invocations of known macros in `root`'s tree, found from their names in the text (few) rather
+ * than by walking every macro invocation of the tree (quote!-heavy files have thousands).
+ */
+function collectInvocations(root: Node, text: string, level: number, shadowed: Set<string>, accept: (n: Node) => boolean): Expansion[] {
   const out: Expansion[] = [];
-  for (const inv of root.descendantsOfType('macro_invocation')) {
-    if (!inv) continue;
+  for (const m of text.matchAll(INVOCATION_NAME)) {
+    const at = m.index;
+    const id = root.descendantForIndex(at, at + 1);
+    let inv = id?.parent;
+    if (inv?.type === 'scoped_identifier') inv = inv.parent;
+    if (!id || id.type !== 'identifier' || !inv || inv.type !== 'macro_invocation') continue;
     const name = macroName(inv);
-    if (!EXPANDED_MACROS.has(name) || shadowed.has(name)) continue;
+    if (!EXPANDED_MACROS.has(name) || shadowed.has(name) || inv.childForFieldName('macro')?.endIndex !== id.endIndex) continue;
     if (!accept(inv)) continue;
     const tt = inv.children.find((c) => c?.type === 'token_tree');
     if (!tt || tt.endIndex - tt.startIndex < 2) continue;
@@ -135,13 +148,13 @@ export function expandMacros(source: string, tree: Tree, accept: (n: Node) => bo
   if (!KNOWN_INVOCATION.test(source)) return []; // skips walking and marshalling every macro call
   const shadowed = userDefinedMacroNames(source);
   const levels: ShadowLevel[] = [];
-  let expansions = collectInvocations(tree.rootNode, 1, shadowed, accept);
+  let expansions = collectInvocations(tree.rootNode, source, 1, shadowed, accept);
   for (let level = 1; level <= MAX_LEVELS && expansions.length > 0; level++) {
     const input = shadowInput(source, expansions);
     const shadow = parseRust(input.text, input.ranges);
-    levels.push({ level, tree: shadow, expansions });
+    levels.push({ level, tree: shadow, text: input.text, expansions });
     const inside = (n: Node) => expansions.some((e) => n.startIndex >= e.interiorStart && n.endIndex <= e.interiorEnd);
-    expansions = collectInvocations(shadow.rootNode, level + 1, shadowed, (n) => inside(n) && !hasErrorInShell(n));
+    expansions = collectInvocations(shadow.rootNode, input.text, level + 1, shadowed, (n) => inside(n) && !hasErrorInShell(n));
   }
   return levels;
 }

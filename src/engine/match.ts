@@ -2,9 +2,11 @@
 // tree, exclusion of non-code contexts, rule checks and fixes. Pure apart from the WASM parser.
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import { FileContext, type CrateInfo } from './context.js';
+import { buildPrefilter, leanMatches, type Prefilter } from './lean-matches.js';
 import { expandMacros } from './macros.js';
 import { parseRust } from './parser.js';
-import { mayMatch, type CompiledRule, type RuleSet } from './registry.js';
+import { literalOccurrences, partialRanges, triggered } from './partial.js';
+import type { CompiledRule, RuleSet } from './registry.js';
 import type { CheckResult, Edit, Finding, PositionedEdit, RuleMatch, Severity, Tier } from './rule.js';
 import { parseIgnores, suppressedBy, type IgnoreDirective } from './suppress.js';
 
@@ -14,6 +16,8 @@ export interface MatchOptions {
   crate?: CrateInfo;
   /** Rules whose opt-in (guided) fix the user asked for with --only. */
   optIn?: ReadonlySet<string>;
+  /** False: parse whole files, never only the items that hold triggers (--no-partial). */
+  partial?: boolean;
 }
 
 export interface FileResult {
@@ -54,15 +58,33 @@ class Captures implements RuleMatch {
   }
 }
 
-function hasExcludedAncestor(node: Node): boolean {
+/**
+ * True when an ancestor of `node` (in its own tree) is a never-matched context. `memo` (node id →
+ * answer, one per file) stops the walk at the first ancestor already answered: matches share
+ * most of their ancestors, and each step up is a WASM call.
+ */
+function hasExcludedAncestor(node: Node, memo?: Map<number, boolean>): boolean {
+  const path: number[] = [];
+  let result = false;
   for (let cur = node.parent; cur; cur = cur.parent) {
-    if (NEVER_INSIDE.has(cur.type)) return true;
+    if (NEVER_INSIDE.has(cur.type)) {
+      result = true;
+      break;
+    }
+    const known = memo?.get(cur.id);
+    if (known !== undefined) {
+      result = known;
+      break;
+    }
+    path.push(cur.id);
   }
-  return false;
+  // every node walked past has the same answer as `node` (the ancestors above them decide it)
+  if (memo) for (const id of path) memo.set(id, result);
+  return result;
 }
 
-function insideExcluded(ctx: FileContext, node: Node): boolean {
-  if (hasExcludedAncestor(node)) return true;
+function insideExcluded(ctx: FileContext, node: Node, memo: Map<number, boolean>): boolean {
+  if (hasExcludedAncestor(node, memo)) return true;
   // A node from a macro's shadow tree must lie within the invocation's arguments.
   if (node.tree !== ctx.tree) {
     const e = ctx.expansionOf(node);
@@ -72,31 +94,49 @@ function insideExcluded(ctx: FileContext, node: Node): boolean {
   return false;
 }
 
-function activeRules(rules: RuleSet, source: string, only?: ReadonlySet<string>): CompiledRule[] {
-  const seen = new Map<string, boolean>(); // rules share literals (`clone`, `lock`, `format`...)
-  return rules.rules.filter((r) => r.def.query && (!only || only.has(r.def.id)) && mayMatch(r, source, seen));
+const literalSets = new WeakMap<RuleSet, Set<string>>();
+/** Every trigger literal of the rule set. */
+function literalsOf(rules: RuleSet): Set<string> {
+  let set = literalSets.get(rules);
+  if (!set) {
+    set = new Set();
+    for (const r of rules.rules) for (const sets of r.triggers) for (const alt of sets) for (const lit of alt) set.add(lit);
+    literalSets.set(rules, set);
+  }
+  return set;
 }
 
 export function matchSource(path: string, source: string, rules: RuleSet, opts: MatchOptions = {}): FileResult {
-  const active = activeRules(rules, source);
-  if ((active.length === 0 && !source.includes('rxfix-ignore')) || !rules.query) return { findings: [], parseErrors: false, ignores: [], parsed: false };
+  const occurrences = literalOccurrences(source, literalsOf(rules));
+  const active = rules.rules.filter((r) => r.def.query && triggered(r, (lit) => occurrences.has(lit)));
+  const suppressions = source.includes('rxfix-ignore');
+  if ((active.length === 0 && !suppressions) || !rules.query) return { findings: [], parseErrors: false, ignores: [], parsed: false };
   // A BOM would make the first item an ERROR; a space keeps every index in place.
   const parseText = source.charCodeAt(0) === 0xfeff ? ' ' + source.slice(1) : source;
-  const tree = parseRust(parseText);
+  // Suppression comments anywhere must be seen (unused-ignore reports); file-scope rules read other bodies.
+  const partial = opts.partial !== false && !suppressions && !active.some((r) => r.def.scope === 'file');
+  const tree = parseRust(parseText, (partial && partialRanges(parseText, active, occurrences)) || undefined);
   const trees: Tree[] = [tree];
+  const texts: string[] = [parseText];
   try {
-    const shadows = expandMacros(parseText, tree, (inv) => !hasExcludedAncestor(inv));
-    trees.push(...shadows.map((s) => s.tree));
+    const excludedMemo = new Map<number, boolean>();
+    const shadows = expandMacros(parseText, tree, (inv) => !hasExcludedAncestor(inv, excludedMemo));
+    for (const s of shadows) {
+      trees.push(s.tree);
+      texts.push(s.text);
+    }
     const ctx = new FileContext(path, source, tree, shadows, opts.crate ?? { noStd: false, edition: null });
     const ignores = parseIgnores(source, tree, ctx.lines);
     const activeIds = new Set(active.map((r) => r.def.id));
     const findings: Finding[] = [];
     const seen = new Set<string>();
-    for (const t of trees) {
-      for (const m of rules.query.matches(t.rootNode)) {
+    const query = rules.query;
+    const prefilter = prefilterOf(rules);
+    for (let i = 0; i < trees.length; i++) {
+      for (const m of leanMatches(query, prefilter, trees[i]!, texts[i]!)) {
         const rule = rules.byPattern[m.patternIndex];
         if (!rule || !activeIds.has(rule.def.id)) continue;
-        const f = evaluate(rule, new Captures(rule.def.id, m), ctx, opts);
+        const f = evaluate(rule, new Captures(rule.def.id, m), ctx, opts, excludedMemo);
         if (!f) continue;
         const key = `${f.ruleId}:${f.start}:${f.end}`;
         if (seen.has(key)) continue;
@@ -111,9 +151,16 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
   }
 }
 
-function evaluate(rule: CompiledRule, m: RuleMatch, ctx: FileContext, opts: MatchOptions): Finding | null {
+const prefilters = new WeakMap<RuleSet, Prefilter>();
+function prefilterOf(rules: RuleSet): Prefilter {
+  let p = prefilters.get(rules);
+  if (!p) prefilters.set(rules, (p = buildPrefilter(rules.query!, rules.querySource)));
+  return p;
+}
+
+function evaluate(rule: CompiledRule, m: RuleMatch, ctx: FileContext, opts: MatchOptions, excludedMemo: Map<number, boolean>): Finding | null {
   const def = rule.def;
-  if (insideExcluded(ctx, m.node)) return null;
+  if (insideExcluded(ctx, m.node, excludedMemo)) return null;
   if (!opts.includeTests && ctx.inTestCode(m.node)) return null;
   if (def.clippy && ctx.clippyAllowed(m.node, def.clippy)) return null;
   let result: boolean | CheckResult = true;

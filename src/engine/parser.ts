@@ -1,6 +1,7 @@
 // web-tree-sitter is initialised once per thread and the parser reused (performance-notes.md P3, §3.7).
 import { createRequire } from 'node:module';
 import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter';
+import { wasmModule } from './lean-matches.js';
 
 let ready: Promise<Language> | undefined;
 let parser: Parser | undefined;
@@ -14,7 +15,7 @@ export function grammarPath(): string {
 
 export async function loadRust(): Promise<Language> {
   ready ??= (async () => {
-    await Parser.init();
+    await Parser.init(wasmModule); // the module object lean-matches.ts reads raw matches from
     language = await Language.load(grammarPath());
     parser = new Parser();
     parser.setLanguage(language);

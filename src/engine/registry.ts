@@ -23,6 +23,8 @@ export interface RuleSet {
   rules: CompiledRule[];
   byId: Map<string, CompiledRule>;
   query: Query | null;
+  /** Text of the combined query (the lean matcher reads its predicates). */
+  querySource: string;
   byPattern: CompiledRule[];
   /** Identifies the rule set for caches: ids, tiers, queries and code of every rule. */
   hash: string;
@@ -88,12 +90,13 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
   const sorted = [...defs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const queryRules = sorted.filter((d) => d.query);
   const patternsOf = queryRules.map((d) => splitPatterns(d.query!));
+  const querySource = queryRules.map((d) => d.query).join('\n');
 
   const buildQuery = (): Query | null => {
     if (queryRules.length === 0) return null;
     let query: Query;
     try {
-      query = compileQuery(queryRules.map((d) => d.query).join('\n'));
+      query = compileQuery(querySource);
     } catch {
       queryRules.forEach(compileOne); // names the rule at fault
       throw new RuleLoadError('error: the combined rule query does not compile; report this as an rxfix bug');
@@ -135,7 +138,7 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
     const d = r.def;
     hash.update(JSON.stringify([d.id, d.severity, d.tier, d.query ?? '', String(d.check ?? ''), String(d.fix ?? ''), String(d.manifest ?? '')]));
   }
-  const set: RuleSet = { rules, byId, query: query ?? null, byPattern, hash: hash.digest('hex').slice(0, 16) };
+  const set: RuleSet = { rules, byId, query: query ?? null, querySource, byPattern, hash: hash.digest('hex').slice(0, 16) };
   if (opts.lazyQuery) {
     let compiled: Query | null | undefined;
     Object.defineProperty(set, 'query', { enumerable: true, get: () => (compiled === undefined ? (compiled = buildQuery()) : compiled) });

@@ -69,6 +69,12 @@ export interface RuleDef {
   source?: string;
   /** Crates the fix needs, as `cargo add` arguments (e.g. `dashmap@6`); apply adds them. */
   fixDependencies?: string[];
+  /**
+   * `file` when check/fix read function or impl bodies other than the one holding the match
+   * (e.g. every struct literal of a type in the file). Files where such a rule may match are
+   * parsed whole; otherwise bodies of items without a trigger are left out (partial.ts).
+   */
+  scope?: 'file';
 }
 
 export interface ManifestInput {

@@ -1,0 +1,154 @@
+// Item-level partial parsing (performance-notes.md §3.2, C1/C2): the bodies of top-level items
+// that hold no trigger of any rule active in the file are left out of the parse with
+// `includedRanges`; every item's header stays, so names, `use`s, struct fields and positions are
+// the same as in a full parse, and node indices stay file indices. A rule's triggers are
+// necessary conditions of its patterns, so no match can lie in a left-out body.
+import type { Range } from 'web-tree-sitter';
+import { membersOf, topLevelItems, type Item } from './items.js';
+import type { CompiledRule } from './registry.js';
+
+/** Below this size a full parse costs less than finding the items. */
+export const PARTIAL_MIN_CHARS = 4096;
+
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Whole-token occurrences of `literals` in `source` (registry.ts containsToken semantics), in order. */
+export function literalOccurrences(source: string, literals: ReadonlySet<string>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const add = (lit: string, at: number) => {
+    const list = out.get(lit);
+    if (list) list.push(at);
+    else out.set(lit, [at]);
+  };
+  // Word literals: one pass over the source's identifiers, matched by a hash of their
+  // characters (no substring per identifier), confirmed with startsWith.
+  const byHash = new Map<number, string[]>();
+  let maxLen = 0;
+  for (const lit of literals) {
+    if (/^[A-Za-z0-9_]+$/.test(lit)) {
+      const h = wordHash(lit, 0, lit.length);
+      const list = byHash.get(h);
+      if (list) list.push(lit);
+      else byHash.set(h, [lit]);
+      maxLen = Math.max(maxLen, lit.length);
+    } else {
+      // few and short (`!`, `()`): indexOf with the whole-token test at word-character ends
+      const pre = isWordChar(lit.charCodeAt(0));
+      const post = isWordChar(lit.charCodeAt(lit.length - 1));
+      for (let i = source.indexOf(lit); i >= 0; i = source.indexOf(lit, i + 1)) {
+        if ((!pre || i === 0 || !isWordChar(source.charCodeAt(i - 1))) && (!post || !isWordChar(source.charCodeAt(i + lit.length)))) add(lit, i);
+      }
+    }
+  }
+  if (byHash.size === 0) return out;
+  const n = source.length;
+  for (let i = 0; i < n; ) {
+    let c = source.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let h = 0;
+    do {
+      h = (Math.imul(h, 31) + c) | 0;
+      c = source.charCodeAt(++j);
+    } while (j < n && isWordChar(c));
+    if (j - i <= maxLen) {
+      const list = byHash.get(h);
+      if (list) for (const lit of list) if (lit.length === j - i && source.startsWith(lit, i)) add(lit, i);
+    }
+    i = j;
+  }
+  return out;
+}
+
+function wordHash(s: string, from: number, to: number): number {
+  let h = 0;
+  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** True when some pattern of `rule` has a literal of every trigger set in `has`. */
+export function triggered(rule: CompiledRule, has: (lit: string) => boolean): boolean {
+  return rule.triggers.some((sets) => sets.every((set) => set.some(has)));
+}
+
+/**
+ * The ranges to parse, or null for the whole file: everything except the interiors of the
+ * elidable groups of items in which no active rule is triggered.
+ */
+export function partialRanges(source: string, active: readonly CompiledRule[], occurrences: ReadonlyMap<string, readonly number[]>): Range[] | null {
+  if (source.length < PARTIAL_MIN_CHARS) return null;
+  const items = topLevelItems(source);
+  if (!items || items.length < 2) return null;
+  const elided: [number, number][] = [];
+  elide(source, items, active, occurrences, elided);
+  if (elided.length === 0) return null;
+  return complement(source, elided);
+}
+
+/** Adds the interiors of `items` where no active rule is triggered; recurses into hit containers. */
+function elide(source: string, items: readonly Item[], active: readonly CompiledRule[], occurrences: ReadonlyMap<string, readonly number[]>, out: [number, number][]): void {
+  const litsOf = itemLiterals(items, occurrences);
+  for (let k = 0; k < items.length; k++) {
+    const item = items[k]!;
+    if (item.open < 0) continue;
+    const lits = litsOf[k];
+    if (!lits || !active.some((r) => triggered(r, (l) => lits.has(l)))) {
+      out.push([item.open + 1, item.close]);
+      continue;
+    }
+    const members = membersOf(source, item);
+    if (members && members.length > 1) elide(source, members, active, occurrences, out);
+  }
+}
+
+function itemLiterals(items: readonly Item[], occurrences: ReadonlyMap<string, readonly number[]>): (Set<string> | undefined)[] {
+  const out: (Set<string> | undefined)[] = new Array(items.length);
+  const first = items[0]!.start;
+  const last = items[items.length - 1]!.end;
+  for (const [lit, positions] of occurrences) {
+    let k = 0;
+    for (let p = lowerBound(positions, first); p < positions.length; p++) {
+      const at = positions[p]!;
+      if (at >= last) break;
+      // positions ascend: advance to the item holding `at` (text between items belongs to none)
+      while (k < items.length && items[k]!.end <= at) k++;
+      if (k === items.length) break;
+      if (at < items[k]!.start) continue;
+      (out[k] ??= new Set()).add(lit);
+    }
+  }
+  return out;
+}
+
+/** First index in ascending `xs` whose value is >= `x`. */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function complement(source: string, elided: readonly [number, number][]): Range[] {
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let line = 0;
+  const point = (index: number) => {
+    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= index) line++;
+    return { row: line, column: index - lineStarts[line]! };
+  };
+  const ranges: Range[] = [];
+  let at = 0;
+  for (const [from, to] of elided) {
+    ranges.push({ startIndex: at, endIndex: from, startPosition: point(at), endPosition: point(from) });
+    at = to;
+  }
+  ranges.push({ startIndex: at, endIndex: source.length, startPosition: point(at), endPosition: point(source.length) });
+  return ranges;
+}

@@ -1,0 +1,161 @@
+// Scan speed-ups that must not change results: the lean query matcher (same matches as
+// web-tree-sitter's Query.matches) and item-level partial parsing (same findings as full parsing).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinRules } from '../rules/index.js';
+import { topLevelItems, membersOf } from '../src/engine/items.js';
+import { buildPrefilter, leanMatches } from '../src/engine/lean-matches.js';
+import { matchSource } from '../src/engine/match.js';
+import { parseRust } from '../src/engine/parser.js';
+import { literalOccurrences, partialRanges, triggered } from '../src/engine/partial.js';
+import { containsToken, type RuleSet } from '../src/engine/registry.js';
+import { ruleSetOf } from './helpers/engine.js';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/rules');
+const fixtureSources = (): { name: string; source: string }[] =>
+  readdirSync(FIXTURES)
+    .sort()
+    .flatMap((id) => ['invalid.rs', 'valid.rs'].map((f) => ({ name: `${id}/${f}`, source: readFileSync(path.join(FIXTURES, id, f), 'utf8') })));
+
+let rules: RuleSet;
+beforeAll(async () => {
+  rules = await ruleSetOf();
+});
+
+describe('lean query matches', () => {
+  it('equal Query.matches() on every rule fixture, capture by capture', () => {
+    const query = rules.query!;
+    const prefilter = buildPrefilter(query, rules.querySource);
+    expect(prefilter.length).toBe(query.patternCount());
+    let total = 0;
+    for (const { name, source } of fixtureSources()) {
+      const tree = parseRust(source);
+      try {
+        const shape = (ms: ReturnType<typeof query.matches>) =>
+          ms.map((m) => [m.patternIndex, ...m.captures.map((c) => `${c.name}:${c.node.id}:${c.node.type}:${c.node.startIndex}-${c.node.endIndex}:${c.node.text}`)].join(' '));
+        const expected = shape(query.matches(tree.rootNode));
+        expect(shape(leanMatches(query, prefilter, tree, source)), name).toEqual(expected);
+        total += expected.length;
+      } finally {
+        tree.delete();
+      }
+    }
+    expect(total).toBeGreaterThan(200);
+  });
+
+  it('keeps a match whose predicate text only starts like the literal out (`cloned` is not `clone`)', () => {
+    const query = rules.query!;
+    const src = 'fn f(a: &String) { let b = a.cloned(); let c = a.clone(); }';
+    const tree = parseRust(src);
+    try {
+      const lean = leanMatches(query, buildPrefilter(query, rules.querySource), tree, src);
+      const texts = lean.flatMap((m) => m.captures.filter((c) => c.name === 'method').map((c) => c.node.text));
+      expect(texts).toContain('clone');
+      expect(texts).not.toContain('cloned');
+      expect(lean.length).toBe(query.matches(tree.rootNode).length);
+    } finally {
+      tree.delete();
+    }
+  });
+});
+
+describe('top-level items', () => {
+  const kinds = (src: string) => topLevelItems(src)!.map((i) => [src.slice(i.start, i.end), i.open >= 0 ? src.slice(i.open, i.close + 1) : null]);
+
+  it('finds items, their bodies and what may be elided', () => {
+    const src = [
+      '#![allow(dead_code)]',
+      'use std::fmt;',
+      '#[derive(Debug)]',
+      'pub(crate) struct S { a: u8 }',
+      'const T: &[u8] = &[1, 2];',
+      'const fn k() -> u8 { 1 }',
+      'impl S { fn f(&self) {} }',
+      'lazy_static! { static ref X: u8 = 1; }',
+      'foo!(a, b);',
+      'extern "C" { fn g(); }',
+      'struct U(u8);',
+    ].join('\n');
+    expect(kinds(src)).toEqual([
+      ['#![allow(dead_code)]\nuse std::fmt;', null],
+      ['#[derive(Debug)]\npub(crate) struct S { a: u8 }', null],
+      ['const T: &[u8] = &[1, 2];', '[1, 2]'],
+      ['const fn k() -> u8 { 1 }', '{ 1 }'],
+      ['impl S { fn f(&self) {} }', '{ fn f(&self) {} }'],
+      ['lazy_static! { static ref X: u8 = 1; }', '{ static ref X: u8 = 1; }'],
+      ['foo!(a, b);', '(a, b)'],
+      ['extern "C" { fn g(); }', '{ fn g(); }'],
+      ['struct U(u8);', null],
+    ]);
+  });
+
+  it('is not fooled by brackets in strings, raw strings, chars, comments and lifetimes', () => {
+    const src = [
+      "fn a<'x>(s: &'x str) -> char { let _ = \"}\"; let _ = r#\"}\"#; let _ = b'}'; /* } /* } */ */ '}' }",
+      '// }',
+      "fn b() { let r#type = 1; loop { 'l: loop { break 'l; } } }",
+    ].join('\n');
+    const items = topLevelItems(src)!;
+    expect(items.map((i) => src.slice(i.start, i.end).slice(0, 5))).toEqual(["fn a<", 'fn b(']);
+    expect(src.slice(items[0]!.close - 4, items[0]!.close + 1)).toBe("'}' }");
+  });
+
+  it('splits the members of impl, trait and mod bodies', () => {
+    const src = 'mod m { fn a() { 1 } fn b() { 2 } }';
+    const [m] = topLevelItems(src)!;
+    expect(membersOf(src, m!)!.map((i) => src.slice(i.open, i.close + 1))).toEqual(['{ 1 }', '{ 2 }']);
+  });
+
+  it('gives up (null) on text it cannot follow', () => {
+    expect(topLevelItems('fn a() { "unterminated }')).toBeNull();
+    expect(topLevelItems('fn a() { ( }')).toBeNull();
+    expect(topLevelItems('fn a() { /* }')).toBeNull();
+  });
+});
+
+describe('literal occurrences', () => {
+  it('agree with containsToken on every fixture', () => {
+    const lits = new Set(rules.rules.flatMap((r) => r.triggers.flat(2)));
+    for (const { name, source } of fixtureSources()) {
+      const occ = literalOccurrences(source, lits);
+      for (const lit of lits) expect(occ.has(lit), `${name}: ${lit}`).toBe(containsToken(source, lit));
+    }
+  });
+});
+
+describe('item-level partial parsing', () => {
+  // One large file: every fixture in its own module, plus functions no rule can match in.
+  const plain = (i: number) => `fn plain_${i}(a: u32) -> u32 {\n    let b = a * 2;\n    b + ${i}\n}\n`;
+  const bigFile = () =>
+    fixtureSources()
+      .filter(({ source }) => !source.includes('rxfix-ignore'))
+      .map(({ source }, i) => `${plain(i)}mod fixture_${i} {\n${source}\n}\n`)
+      .join('\n');
+
+  it('leaves out bodies without triggers and finds exactly what a full parse finds', async () => {
+    const noFileScope = await ruleSetOf(builtinRules.filter((r) => r.scope !== 'file').map((r) => r.id));
+    const source = bigFile();
+    const lits = new Set(noFileScope.rules.flatMap((r) => r.triggers.flat(2)));
+    const occ = literalOccurrences(source, lits);
+    const active = noFileScope.rules.filter((r) => r.def.query && triggered(r, (l) => occ.has(l)));
+    const ranges = partialRanges(source, active, occ)!;
+    expect(ranges).not.toBeNull();
+    const parsed = ranges.reduce((n, r) => n + r.endIndex - r.startIndex, 0);
+    expect(parsed).toBeLessThan(source.length);
+    for (const includeTests of [false, true]) {
+      const full = matchSource('src/lib.rs', source, noFileScope, { includeTests, partial: false });
+      const part = matchSource('src/lib.rs', source, noFileScope, { includeTests });
+      expect(part.findings.length).toBeGreaterThan(50);
+      expect(part.findings).toEqual(full.findings);
+    }
+  });
+
+  it('parses whole files where a file-scope rule may match', async () => {
+    const source = bigFile();
+    const all = matchSource('src/lib.rs', source, rules, { includeTests: true });
+    const full = matchSource('src/lib.rs', source, rules, { includeTests: true, partial: false });
+    expect(all.findings).toEqual(full.findings);
+    expect(rules.rules.some((r) => r.def.scope === 'file')).toBe(true);
+  });
+});
