@@ -1,7 +1,10 @@
 // The only module that reads argv and the environment, writes stdout/stderr and sets exit codes.
 // Commands other than scan are imported when run: a pre-commit `scan --staged` loads only its own.
 import { Command, CommanderError, Option } from 'commander';
+import { builtinRules } from '../rules/index.js';
+import { resolveConfig } from './commands/setup.js';
 import { runScan, type CommandResult, type FailOn } from './commands/scan.js';
+import { loadUserRules } from './config/user-rules.js';
 import { EXIT, RxfixError } from './errors.js';
 import { writeFileAtomic } from './io.js';
 import { styleFor } from './report/style.js';
@@ -218,7 +221,6 @@ function parseJobs(v: string): number {
 }
 
 async function withUserRules(config: string | undefined) {
-  const [{ builtinRules }, { resolveConfig }, { loadUserRules }] = await Promise.all([import('../rules/index.js'), import('./commands/setup.js'), import('./config/user-rules.js')]);
   const cfg = resolveConfig({ paths: ['.'], config: config ?? undefined });
   return [...builtinRules, ...(await loadUserRules(cfg.ruleFiles))];
 }
