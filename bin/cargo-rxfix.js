@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `cargo rxfix scan ...`: cargo runs `cargo-rxfix rxfix scan ...`; drop the repeated subcommand.
-import { main } from '../dist/src/cli.js';
+import { main } from './load-cli.js';
 
 const args = process.argv.slice(2);
 if (args[0] === 'rxfix') args.shift();

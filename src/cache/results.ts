@@ -41,6 +41,8 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 let fingerprint: string | undefined;
+/** Set by scripts/bundle.js to codeFingerprint() of the tsc output it bundled: saves ~10 ms a start. */
+declare const __RXFIX_CODE_FINGERPRINT__: string | undefined;
 
 /**
  * Identifies the installed rxfix code beyond its version number: the content of the engine and
@@ -49,6 +51,7 @@ let fingerprint: string | undefined;
  */
 export function codeFingerprint(): string {
   if (fingerprint) return fingerprint;
+  if (typeof __RXFIX_CODE_FINGERPRINT__ === 'string') return (fingerprint = __RXFIX_CODE_FINGERPRINT__);
   const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'); // src/ or dist/src/
   const h = createHash('sha1');
   const walk = (dir: string) => {

@@ -29,7 +29,8 @@ function compileTemplate(template: string): RuleDef['fix'] {
 /** The rules of each file, in order. `yaml` (~40 ms to import) is loaded only when a file is named. */
 export async function loadUserRules(files: readonly string[]): Promise<RuleDef[]> {
   if (files.length === 0) return [];
-  const { parseAllDocuments } = await import('yaml');
+  // `.default`: yaml is CommonJS, and the bundle (scripts/bundle.js) gives a lazy CommonJS chunk no named exports.
+  const { parseAllDocuments } = (await import('yaml')).default;
   return files.flatMap((file) => loadRuleFile(file, parseAllDocuments));
 }
 
