@@ -5,7 +5,7 @@ import { mayMatch, type RuleSet } from './registry.js';
 import type { Finding } from './rule.js';
 import { readRust } from './source-file.js';
 import type { IgnoreDirective } from './suppress.js';
-import { poolSize, runPool, type RuleRecipe, type WorkItem } from './workers.js';
+import { earlyPoolSize, poolSize, runPool, WorkerPool, type RuleRecipe, type WorkItem } from './workers.js';
 
 export interface ScanInput {
   /** Absolute path → displayed path. */
@@ -80,6 +80,17 @@ export function scanFiles(input: ScanInput): ScanOutput {
  * scanFiles' output for the same input, whatever the cache holds and however many threads run.
  */
 export async function scanFilesFast(input: FastScanInput): Promise<ScanOutput & { stats: ScanStats }> {
+  // Workers start while this thread reads the files and probes the cache (their start-up, W3, overlaps it).
+  const early = input.recipe && input.jobs !== 1 ? earlyPoolSize(input.files.length, input.jobs) : 0;
+  const pool = early > 0 ? new WorkerPool(early, input.recipe!) : null;
+  try {
+    return await scanWith(input, pool);
+  } finally {
+    await pool?.terminate();
+  }
+}
+
+async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Promise<ScanOutput & { stats: ScanStats }> {
   const out: ScanOutput = { findings: [], warnings: [], scanned: 0, skippedByPrefilter: 0, sources: new Map(), unusedIgnores: [] };
   const stats: ScanStats = { files: 0, parsed: 0, prefilterSkipped: 0, cacheHits: 0, workers: 0 };
   const read = input.read ?? readRust;
@@ -130,8 +141,14 @@ export async function scanFilesFast(input: FastScanInput): Promise<ScanOutput & 
       }
       return undefined;
     };
-    stats.workers = (await runPool(take, size, input.recipe!, (i, r) => done(i, r, null))).workers;
+    let pool = earlyPool;
+    if (!pool || pool.size < size) {
+      await pool?.terminate();
+      pool = new WorkerPool(size, input.recipe!);
+    }
+    stats.workers = (await runPool(take, pool, (i, r) => done(i, r, null))).workers;
   } else {
+    await earlyPool?.terminate(); // started for a scan the cache answered, or too small after all
     let rules = input.rules;
     if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS) {
       const ids = new Set<string>();

@@ -55,11 +55,56 @@ export function poolSize(files: number, chars: number, jobs: number | undefined)
   return Math.max(2, Math.min(cores, Math.ceil(chars / 2_000_000), 16));
 }
 
-/** Runs `take()`'s items (pulled lazily, so sources are read only when sent) on `size` workers. */
-export async function runPool(take: () => WorkItem | undefined, size: number, recipe: RuleRecipe, onResult: (index: number, r: FileResult) => void): Promise<PoolStats> {
-  const workers: Worker[] = [];
+/**
+ * Workers started ahead of the work (while the caller still reads files and probes the cache, so
+ * their start-up, W3, overlaps it). Messages that arrive before runPool() listens are kept.
+ */
+export class WorkerPool {
+  readonly workers: Worker[] = [];
+  private listener: ((w: Worker, m: WorkerReply | { type: 'failed'; error: Error } | { type: 'exit'; code: number }) => void) | null = null;
+  private readonly backlog: [Worker, Parameters<NonNullable<WorkerPool['listener']>>[1]][] = [];
+
+  constructor(
+    readonly size: number,
+    readonly recipe: RuleRecipe,
+  ) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { recipe } });
+      this.workers.push(w);
+      w.on('message', (m: WorkerReply) => this.deliver(w, m));
+      w.on('error', (error) => this.deliver(w, { type: 'failed', error }));
+      w.on('exit', (code) => this.deliver(w, { type: 'exit', code }));
+    }
+  }
+
+  private deliver(w: Worker, m: Parameters<NonNullable<WorkerPool['listener']>>[1]): void {
+    if (this.listener) this.listener(w, m);
+    else this.backlog.push([w, m]);
+  }
+
+  listen(fn: NonNullable<WorkerPool['listener']>): void {
+    this.listener = fn;
+    for (const [w, m] of this.backlog.splice(0)) fn(w, m);
+  }
+
+  async terminate(): Promise<void> {
+    this.listener = () => {};
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Workers worth starting before the files are read: only for clearly large scans. */
+export function earlyPoolSize(files: number, jobs: number | undefined): number {
+  if (jobs !== undefined && jobs > 0) return jobs > 1 && files > 1 ? Math.min(jobs, files) : 0;
+  const cores = coreCount();
+  return cores >= 2 && files >= 200 ? Math.min(cores, 16) : 0;
+}
+
+/** Runs `take()`'s items (pulled lazily, so sources are read only when sent) on the pool's workers, then stops them. */
+export async function runPool(take: () => WorkItem | undefined, pool: WorkerPool, onResult: (index: number, r: FileResult) => void): Promise<PoolStats> {
   let pending = 0;
   let drained = false;
+  const recipe = pool.recipe;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (e: Error) => {
@@ -85,29 +130,22 @@ export async function runPool(take: () => WorkItem | undefined, size: number, re
     const finishIfIdle = () => {
       if (drained && pending === 0) resolve();
     };
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { recipe } });
-      workers.push(w);
-      w.on('message', (m: WorkerReply) => {
-        if (failed) return;
-        if (m.type === 'ready') {
-          if (m.hash !== recipe.hash) return fail(new Error(`internal: worker rule set ${m.hash} differs from ${recipe.hash}`));
-          feed(w);
-          finishIfIdle();
-        } else if (m.type === 'result') {
-          for (const { index, result } of m.results) onResult(index, result);
-          pending -= m.results.length;
-          feed(w);
-          finishIfIdle();
-        } else fail(new Error(m.message));
-      });
-      w.on('error', (e) => fail(e));
-      w.on('exit', (code) => {
-        if ((pending > 0 || !drained) && code !== 0) fail(new Error(`internal: scan worker exited with code ${code}`));
-      });
-    }
-  }).finally(async () => {
-    await Promise.all(workers.map((w) => w.terminate()));
-  });
-  return { workers: size };
+    pool.listen((w, m) => {
+      if (failed) return;
+      if (m.type === 'ready') {
+        if (m.hash !== recipe.hash) return fail(new Error(`internal: worker rule set ${m.hash} differs from ${recipe.hash}`));
+        feed(w);
+        finishIfIdle();
+      } else if (m.type === 'result') {
+        for (const { index, result } of m.results) onResult(index, result);
+        pending -= m.results.length;
+        feed(w);
+        finishIfIdle();
+      } else if (m.type === 'failed') fail(m.error);
+      else if (m.type === 'exit') {
+        if ((pending > 0 || !drained) && m.code !== 0) fail(new Error(`internal: scan worker exited with code ${m.code}`));
+      } else fail(new Error(m.message));
+    });
+  }).finally(() => pool.terminate());
+  return { workers: pool.size };
 }
