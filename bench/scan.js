@@ -15,7 +15,7 @@
 //          --corpus DIR (use an existing folder of crates), --keep (keep temp folders).
 // Environment: RXFIX_BENCH_CORPUS=DIR, same as --corpus.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,6 +177,11 @@ const cold = repeat(RUNS, () => {
   return check(measure(NODE, [BIN, ...rxArgs, '--cache-dir', cacheDir, ...dirs], { outFile: coldOut }), 'rxfix cold');
 });
 const coldStats = stats(cold.runs[0].stderr);
+// The same five rules ast-grep runs (bench/ast-grep/rules): the engines compared like for like.
+const SAME_RULES = readdirSync(path.join(ROOT, 'bench/ast-grep/rules')).filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4)).sort();
+log(`rxfix cold, the ${SAME_RULES.length} rules ast-grep runs (--only ${SAME_RULES.join(',')}) ...`);
+const five = repeat(RUNS, () => check(measure(NODE, [BIN, ...rxArgs, '--no-cache', '--only', SAME_RULES.join(','), ...dirs]), 'rxfix cold, 5 rules'));
+const fiveStats = stats(five.runs[0].stderr);
 log('rxfix warm (cache from the cold run) ...');
 const warmOut = path.join(tmp, 'rxfix-warm.json');
 const warm = repeat(Math.max(RUNS, 3), () => check(measure(NODE, [BIN, ...rxArgs, '--cache-dir', cacheDir, ...dirs], { outFile: warmOut }), 'rxfix warm'));
@@ -267,11 +272,13 @@ const lines_ = [
   'run                                   wall s    peak RSS   notes',
   `ast-grep, 5 rules                     ${f2(sg.wall).padStart(6)}   ${mb(sg.rssMb).padStart(9)}   ${sgMatches} matches`,
   `rxfix cold, ${String(ruleCount).padEnd(2)} rules (all built-in)   ${f2(cold.wall).padStart(6)}   ${mb(cold.rssMb).padStart(9)}   ${report.summary.findings} findings; workers=${coldStats.workers ?? '?'}; parsed ${coldStats.parsed ?? '?'} files, prefilter skipped ${coldStats.prefilterSkipped ?? '?'}`,
+  `rxfix cold, the same ${SAME_RULES.length} rules         ${f2(five.wall).padStart(6)}   ${mb(five.rssMb).padStart(9)}   --only ${SAME_RULES.join(',')}; parsed ${fiveStats.parsed ?? '?'} files, prefilter skipped ${fiveStats.prefilterSkipped ?? '?'}`,
   `rxfix warm cache                      ${f2(warm.wall).padStart(6)}   ${mb(warm.rssMb).padStart(9)}   cache hits ${warmStats.cacheHits ?? '?'}/${warmStats.files ?? '?'}, parsed ${warmStats.parsed ?? '?'}; output identical to cold: ${warmSame ? 'yes' : 'NO'}`,
   `rxfix --staged, 1 file, cache miss    ${f3(stagedMiss.wall).padStart(6)}   ${''.padStart(9)}   ${stagedMiss.how} (min ${f3(stagedMiss.min)}, max ${f3(stagedMiss.max)}); ${path.basename(path.dirname(path.dirname(pick)))}/${path.basename(pick)}, ${statSync(pick).size} bytes`,
   `rxfix --staged, 1 file, cache hit     ${f3(stagedHit.wall).padStart(6)}   ${''.padStart(9)}   ${stagedHit.how} (min ${f3(stagedHit.min)}, max ${f3(stagedHit.max)})`,
   '',
   `ratio rxfix cold / ast-grep:          ${f2(cold.wall / sg.wall)}   (target <= 1.00)`,
+  `ratio rxfix cold, same 5 rules / ast-grep: ${f2(five.wall / sg.wall)}   (the engines like for like; not the target)`,
   `ratio rxfix cold / warm:              ${f2(cold.wall / warm.wall)}x  (target >= 10)`,
   `one-file --staged (miss / hit):       ${f3(stagedMiss.wall)} s / ${f3(stagedHit.wall)} s  (target < 0.3 s)`,
   `peak RSS rxfix cold / ast-grep:       ${mb(cold.rssMb)} / ${mb(sg.rssMb)}  (target < 500 MB)`,
