@@ -38,6 +38,8 @@ export interface PoolStats {
 
 /** Files per batch: small enough to balance the tail, large enough to amortise messages (W1). */
 const BATCH = 32;
+/** Characters per batch: one batch of large files would otherwise keep one worker busy at the end. */
+const BATCH_CHARS = 256 * 1024;
 
 /** Threads that can run at once here. */
 export function coreCount(): number {
@@ -116,10 +118,13 @@ export async function runPool(take: () => WorkItem | undefined, pool: WorkerPool
     /** Sends the next batch to `w`; false when there is nothing left. */
     const feed = (w: Worker): boolean => {
       const batch: WorkItem[] = [];
-      while (!drained && batch.length < BATCH) {
+      let chars = 0;
+      while (!drained && batch.length < BATCH && chars < BATCH_CHARS) {
         const it = take();
-        if (it) batch.push(it);
-        else drained = true;
+        if (it) {
+          batch.push(it);
+          chars += it.source.length;
+        } else drained = true;
       }
       if (batch.length === 0) return false;
       pending += batch.length;
