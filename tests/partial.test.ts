@@ -5,7 +5,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
 import { topLevelItems, membersOf } from '../src/engine/items.js';
-import { buildPrefilter, leanMatches } from '../src/engine/lean-matches.js';
+import { shapeMatches } from '../src/engine/lean-matches.js';
+import { buildShapes } from '../src/engine/shapes.js';
 import { matchSource } from '../src/engine/match.js';
 import { parseRust } from '../src/engine/parser.js';
 import { literalOccurrences, partialRanges, triggered } from '../src/engine/partial.js';
@@ -24,18 +25,19 @@ beforeAll(async () => {
 });
 
 describe('lean query matches', () => {
-  it('equal Query.matches() on every rule fixture, capture by capture', () => {
+  const shape = (ms: { patternIndex: number; captures: { name: string; node: { id: number; type: string; startIndex: number; endIndex: number; text: string } }[] }[]) =>
+    ms.map((m) => [m.patternIndex, ...m.captures.map((c) => `${c.name}:${c.node.id}:${c.node.type}:${c.node.startIndex}-${c.node.endIndex}:${c.node.text}`)].join(' ')).sort();
+
+  it('from the shape query equal Query.matches() of the combined query on every rule fixture', () => {
     const query = rules.query!;
-    const prefilter = buildPrefilter(query, rules.querySource);
-    expect(prefilter.length).toBe(query.patternCount());
+    const shapes = buildShapes(rules.querySource);
+    expect(shapes.query.patternCount()).toBeLessThan(query.patternCount()); // some rules share shapes
     let total = 0;
     for (const { name, source } of fixtureSources()) {
       const tree = parseRust(source);
       try {
-        const shape = (ms: ReturnType<typeof query.matches>) =>
-          ms.map((m) => [m.patternIndex, ...m.captures.map((c) => `${c.name}:${c.node.id}:${c.node.type}:${c.node.startIndex}-${c.node.endIndex}:${c.node.text}`)].join(' '));
         const expected = shape(query.matches(tree.rootNode));
-        expect(shape(leanMatches(query, prefilter, tree, source)), name).toEqual(expected);
+        expect(shape(shapeMatches(shapes, tree, source)), name).toEqual(expected);
         total += expected.length;
       } finally {
         tree.delete();
@@ -44,18 +46,34 @@ describe('lean query matches', () => {
     expect(total).toBeGreaterThan(200);
   });
 
-  it('keeps a match whose predicate text only starts like the literal out (`cloned` is not `clone`)', () => {
-    const query = rules.query!;
-    const src = 'fn f(a: &String) { let b = a.cloned(); let c = a.clone(); }';
+  it('apply every predicate kind as web-tree-sitter does', async () => {
+    const src = 'fn f(a: &String) { let b = a.cloned(); let c = a.clone(); x.y(); z.z(); }';
+    const query = [
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#eq? @m "clone")) @a',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#not-eq? @m "clone")) @b',
+      '(call_expression function: (field_expression value: (_) @v field: (field_identifier) @m) (#eq? @v @m)) @c',
+      '(call_expression function: (field_expression value: (_) @v field: (field_identifier) @m) (#not-eq? @v @m)) @d',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#match? @m "^clon")) @e',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#not-match? @m "^clon")) @f',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#any-of? @m "y" "cloned")) @g',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#not-any-of? @m "y" "cloned")) @h',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#any-eq? @m "z")) @i',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#any-not-eq? @m "z")) @j',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#any-match? @m "z")) @k',
+      '(call_expression function: (field_expression field: (field_identifier) @m) (#any-not-match? @m "z")) @l',
+    ].join('\n');
+    const { compileQuery } = await import('../src/engine/parser.js');
+    const q = compileQuery(query);
+    const shapes = buildShapes(query);
+    expect(shapes.query.patternCount()).toBe(2);
     const tree = parseRust(src);
     try {
-      const lean = leanMatches(query, buildPrefilter(query, rules.querySource), tree, src);
-      const texts = lean.flatMap((m) => m.captures.filter((c) => c.name === 'method').map((c) => c.node.text));
-      expect(texts).toContain('clone');
-      expect(texts).not.toContain('cloned');
-      expect(lean.length).toBe(query.matches(tree.rootNode).length);
+      const expected = shape(q.matches(tree.rootNode));
+      expect(expected.length).toBeGreaterThan(12);
+      expect(shape(shapeMatches(shapes, tree, src))).toEqual(expected);
     } finally {
       tree.delete();
+      q.delete();
     }
   });
 });

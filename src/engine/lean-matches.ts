@@ -1,19 +1,19 @@
 // Query matches without a JS Node for every structural candidate.
 //
-// web-tree-sitter's Query.matches() turns every raw match of the combined query into Node objects
-// and only then applies the text predicates (`#eq?`, `#any-of?`) in JS. On real code most raw
-// matches are method calls whose name a predicate rejects (700 k raw vs 13 k kept on 12 MB of
-// crates), and building their Nodes cost more than parsing. Here the raw matches are read
+// web-tree-sitter's Query.matches() turns every raw match into Node objects and only then applies
+// the text predicates (`#eq?`, `#any-of?`) in JS. On real code most raw matches are method calls
+// whose name a predicate rejects (700 k raw vs 13 k kept on 12 MB of crates), and building their
+// Nodes cost more than parsing. Here the raw matches of the shape query (shapes.ts) are read
 // straight from the WASM heap, a necessary condition of each pattern's string predicates is
-// checked on the source text (`#eq? @m "clone"` → the text at @m's start begins with `clone`),
-// and only the survivors become Nodes, filtered by the library's own predicate functions, so the
-// result equals Query.matches() (tests/lean-matches.test.ts compares them).
+// checked on the source text (`#eq? @m "clone"`: the text at @m's start begins with `clone`), and
+// only the survivors become Nodes, to which the patterns' own predicates then apply. The result
+// equals the combined query's Query.matches() (tests/partial.test.ts compares them).
 //
 // This reads web-tree-sitter internals of the exactly pinned version (0.27.2): the Emscripten
 // module object (handed to Parser.init), the raw match layout of ts_query_matches_wasm and the
-// Node fields. Without the binding it falls back to Query.matches().
-import { Node, type Query, type QueryCapture, type QueryMatch, type Tree } from 'web-tree-sitter';
-import { predicatesIn, splitPatterns } from './query-text.js';
+// Node fields. Without the binding it dispatches the matches Query.matches() built.
+import { Node, type QueryMatch, type Tree } from 'web-tree-sitter';
+import { renamed, type ShapeMember, type ShapeSet } from './shapes.js';
 
 interface Binding {
   HEAP32: Int32Array;
@@ -33,30 +33,6 @@ function binding(): Binding | null {
   return b as Binding;
 }
 
-/** Per pattern: capture index → literals one of which its text must start with. */
-export type Prefilter = (Map<number, string[]> | null)[];
-
-/** Necessary conditions from each pattern's positive string predicates (`#eq?`, `#any-of?`). */
-export function buildPrefilter(query: Query, querySource: string): Prefilter {
-  const patterns = splitPatterns(querySource);
-  if (patterns.length !== query.patternCount()) return [];
-  return patterns.map((p) => {
-    const byCapture = new Map<number, string[]>();
-    for (const pred of predicatesIn(p)) {
-      if (pred.name !== 'eq?' && pred.name !== 'any-of?') continue;
-      const [cap, ...rest] = pred.args;
-      if (cap?.kind !== 'capture' || rest.length === 0 || rest.some((r) => r.kind !== 'string')) continue;
-      const index = query.captureNames.indexOf(cap.text.slice(1));
-      if (index < 0) continue;
-      const lits = rest.map((r) => r.text);
-      const prev = byCapture.get(index);
-      // two predicates on one capture: both must hold; keeping either set stays a necessary condition
-      if (!prev || lits.length < prev.length) byCapture.set(index, lits);
-    }
-    return byCapture.size > 0 ? byCapture : null;
-  });
-}
-
 const NODE_INTS = 5; // id, startIndex, row, column, other (web-tree-sitter SIZE_OF_NODE)
 
 function makeNode(tree: Tree, h: Int32Array, at: number): Node | null {
@@ -74,23 +50,15 @@ function makeNode(tree: Tree, h: Int32Array, at: number): Node | null {
   return n as unknown as Node;
 }
 
-interface QueryInternals {
-  0: number;
-  textPredicates: ((captures: QueryCapture[]) => boolean)[][];
-  setProperties: QueryMatch['setProperties'][];
-  assertedProperties: QueryMatch['assertedProperties'][];
-  refutedProperties: QueryMatch['refutedProperties'][];
-}
-
 /**
- * Query.matches(tree.rootNode) for a tree parsed from `text`. `prefilter` must come from
- * buildPrefilter() on the same query.
+ * The matches of the rule set's combined query (pattern indices and capture names of the
+ * original patterns) from its shape query `set` over a tree parsed from `text`.
  */
-export function leanMatches(query: Query, prefilter: Prefilter, tree: Tree, text: string): QueryMatch[] {
+export function shapeMatches(set: ShapeSet, tree: Tree, text: string): QueryMatch[] {
   const C = binding();
-  if (!C || prefilter.length === 0) return query.matches(tree.rootNode);
+  if (!C) return dispatchBuilt(set, set.query.matches(tree.rootNode));
   const root = tree.rootNode as unknown as { id: number; startIndex: number; startPosition: { row: number; column: number }; 0: number };
-  const q = query as unknown as QueryInternals;
+  const q = set.query as unknown as { 0: number };
   let h = C.HEAP32;
   const t = transfer >> 2;
   h[t] = root.id;
@@ -105,35 +73,49 @@ export function leanMatches(query: Query, prefilter: Prefilter, tree: Tree, text
   const start = h[t + 1]!;
   const out: QueryMatch[] = [];
   let at = start >> 2;
+  const passing: ShapeMember[] = [];
   for (let i = 0; i < count; i++) {
-    const patternIndex = h[at]!;
+    const shape = h[at]!;
     const captureCount = h[at + 1]!;
     const first = at + 2;
     at = first + captureCount * (1 + NODE_INTS);
-    const need = prefilter[patternIndex];
-    if (need && !passes(need, h, first, captureCount, text)) continue;
-    const captures: QueryCapture[] = new Array(captureCount);
+    passing.length = 0;
+    for (const m of set.members[shape]!) if (!m.prefilter || passes(set, m.prefilter, h, first, captureCount, text)) passing.push(m);
+    if (passing.length === 0) continue;
+    const indices: number[] = new Array(captureCount);
+    const nodes: Node[] = new Array(captureCount);
     for (let c = 0; c < captureCount; c++) {
       const base = first + c * (1 + NODE_INTS);
-      captures[c] = { patternIndex, name: query.captureNames[h[base]!]!, node: makeNode(tree, h, base + 1)! };
+      indices[c] = h[base]!;
+      nodes[c] = makeNode(tree, h, base + 1)!;
     }
-    if (!q.textPredicates[patternIndex]!.every((p) => p(captures))) continue;
-    out.push({
-      patternIndex,
-      captures,
-      setProperties: q.setProperties[patternIndex],
-      assertedProperties: q.assertedProperties[patternIndex],
-      refutedProperties: q.refutedProperties[patternIndex],
-    } as QueryMatch);
+    for (const m of passing) emit(set, m, indices, nodes, out);
   }
   C._free(start);
   return out;
 }
 
-function passes(need: Map<number, string[]>, h: Int32Array, first: number, captureCount: number, text: string): boolean {
+/** Dispatch of matches web-tree-sitter built (no WASM binding at hand). */
+function dispatchBuilt(set: ShapeSet, matches: QueryMatch[]): QueryMatch[] {
+  const out: QueryMatch[] = [];
+  for (const match of matches) {
+    const indices = match.captures.map((c) => set.query.captureNames.indexOf(c.name));
+    const nodes = match.captures.map((c) => c.node);
+    for (const m of set.members[match.patternIndex]!) emit(set, m, indices, nodes, out);
+  }
+  return out;
+}
+
+function emit(set: ShapeSet, m: ShapeMember, indices: readonly number[], nodes: readonly Node[], out: QueryMatch[]): void {
+  const captures = renamed(set, m, indices, nodes);
+  for (const p of m.predicates) if (!p(captures)) return;
+  out.push({ patternIndex: m.pattern, captures } as QueryMatch);
+}
+
+function passes(set: ShapeSet, need: Map<number, string[]>, h: Int32Array, first: number, captureCount: number, text: string): boolean {
   for (let c = 0; c < captureCount; c++) {
     const base = first + c * (1 + NODE_INTS);
-    const lits = need.get(h[base]!);
+    const lits = need.get(set.canonical[h[base]!]!);
     if (!lits || h[base + 1] === 0) continue;
     const startIndex = h[base + 2]!;
     let ok = false;

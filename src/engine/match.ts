@@ -2,10 +2,11 @@
 // tree, exclusion of non-code contexts, rule checks and fixes. Pure apart from the WASM parser.
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import { FileContext, type CrateInfo } from './context.js';
-import { buildPrefilter, leanMatches, type Prefilter } from './lean-matches.js';
+import { shapeMatches } from './lean-matches.js';
 import { expandMacros } from './macros.js';
 import { parseRust } from './parser.js';
 import { literalOccurrences, partialRanges, triggered } from './partial.js';
+import { buildShapes, type ShapeSet } from './shapes.js';
 import type { CompiledRule, RuleSet } from './registry.js';
 import type { CheckResult, Edit, Finding, PositionedEdit, RuleMatch, Severity, Tier } from './rule.js';
 import { parseIgnores, suppressedBy, type IgnoreDirective } from './suppress.js';
@@ -110,7 +111,7 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
   const occurrences = literalOccurrences(source, literalsOf(rules));
   const active = rules.rules.filter((r) => r.def.query && triggered(r, (lit) => occurrences.has(lit)));
   const suppressions = source.includes('rxfix-ignore');
-  if ((active.length === 0 && !suppressions) || !rules.query) return { findings: [], parseErrors: false, ignores: [], parsed: false };
+  if ((active.length === 0 && !suppressions) || !rules.querySource) return { findings: [], parseErrors: false, ignores: [], parsed: false };
   // A BOM would make the first item an ERROR; a space keeps every index in place.
   const parseText = source.charCodeAt(0) === 0xfeff ? ' ' + source.slice(1) : source;
   // Suppression comments anywhere must be seen (unused-ignore reports); file-scope rules read other bodies.
@@ -128,22 +129,26 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
     const ctx = new FileContext(path, source, tree, shadows, opts.crate ?? { noStd: false, edition: null });
     const ignores = parseIgnores(source, tree, ctx.lines);
     const activeIds = new Set(active.map((r) => r.def.id));
-    const findings: Finding[] = [];
-    const seen = new Set<string>();
-    const query = rules.query;
-    const prefilter = prefilterOf(rules);
+    // One finding per rule and span: the real tree before macro shadows, then the rule's first
+    // pattern (shapes.ts may deliver one node's matches in another order than the combined query).
+    const best = new Map<string, { tree: number; pattern: number; finding: Finding }>();
+    const shapes = shapesOf(rules);
     for (let i = 0; i < trees.length; i++) {
-      for (const m of leanMatches(query, prefilter, trees[i]!, texts[i]!)) {
+      for (const m of shapeMatches(shapes, trees[i]!, texts[i]!)) {
         const rule = rules.byPattern[m.patternIndex];
         if (!rule || !activeIds.has(rule.def.id)) continue;
         const f = evaluate(rule, new Captures(rule.def.id, m), ctx, opts, excludedMemo);
         if (!f) continue;
         const key = `${f.ruleId}:${f.start}:${f.end}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (suppressedBy(ignores, [rule.def.id, ...(rule.def.aliases ?? [])], f.line)) continue;
-        findings.push(f);
+        const prev = best.get(key);
+        if (prev && (prev.tree < i || (prev.tree === i && prev.pattern <= m.patternIndex))) continue;
+        best.set(key, { tree: i, pattern: m.patternIndex, finding: f });
       }
+    }
+    const findings: Finding[] = [];
+    for (const { finding, pattern } of best.values()) {
+      const rule = rules.byPattern[pattern]!;
+      if (!suppressedBy(ignores, [rule.def.id, ...(rule.def.aliases ?? [])], finding.line)) findings.push(finding);
     }
     return { findings: sortFindings(findings), parseErrors: tree.rootNode.hasError, ignores, parsed: true };
   } finally {
@@ -151,11 +156,17 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
   }
 }
 
-const prefilters = new WeakMap<RuleSet, Prefilter>();
-function prefilterOf(rules: RuleSet): Prefilter {
-  let p = prefilters.get(rules);
-  if (!p) prefilters.set(rules, (p = buildPrefilter(rules.query!, rules.querySource)));
-  return p;
+/** Compiles what matching needs now rather than at the first file (a worker does it while idle). */
+export function prepareMatching(rules: RuleSet): void {
+  if (rules.querySource) shapesOf(rules);
+}
+
+const shapeSets = new WeakMap<RuleSet, ShapeSet>();
+/** The rule set's shape query, compiled on first use (a scan the cache answers needs none). */
+function shapesOf(rules: RuleSet): ShapeSet {
+  let set = shapeSets.get(rules);
+  if (!set) shapeSets.set(rules, (set = buildShapes(rules.querySource)));
+  return set;
 }
 
 function evaluate(rule: CompiledRule, m: RuleMatch, ctx: FileContext, opts: MatchOptions, excludedMemo: Map<number, boolean>): Finding | null {

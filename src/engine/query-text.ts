@@ -22,7 +22,8 @@ function tokenize(query: string): Token[] {
       while (j < query.length && query[j] !== '"') {
         if (query[j] === '\\' && j + 1 < query.length) {
           const e = query[j + 1]!;
-          text += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+          // as tree-sitter's query parser unescapes: \n \r \t \0, any other character as itself
+          text += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === '0' ? '\0' : e;
           j += 2;
         } else text += query[j++];
       }
@@ -264,4 +265,44 @@ export function regexLiterals(re: string): string[] | null {
     out.push(best);
   }
   return out;
+}
+
+/**
+ * A pattern's structure without its predicates, captures renamed by first appearance (`@c0`,
+ * `@c1`...), tokens joined by single spaces: two patterns with the same shape match the same
+ * nodes, so the query can hold the shape once (see shapes.ts).
+ */
+export interface PatternShape {
+  text: string;
+  /** Original capture names, by canonical index. */
+  captures: string[];
+  predicates: PredicateUse[];
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
+
+export function patternShape(pattern: string): PatternShape {
+  const tokens = tokenize(pattern);
+  const out: string[] = [];
+  const captures: string[] = [];
+  const predicates: PredicateUse[] = [];
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    if (tok.kind === 'open' && tok.text === '(' && tokens[t + 1]?.kind === 'predicate') {
+      const args: Token[] = [];
+      let u = t + 2;
+      while (u < tokens.length && tokens[u]!.kind !== 'close') args.push(tokens[u++]!);
+      predicates.push({ name: tokens[t + 1]!.text.slice(1), args });
+      t = u;
+      continue;
+    }
+    if (tok.kind === 'capture') {
+      const name = tok.text.slice(1);
+      let k = captures.indexOf(name);
+      if (k < 0) k = captures.push(name) - 1;
+      out.push(`@c${k}`);
+    } else if (tok.kind === 'string') out.push(`"${tok.text.replace(/[\\"\n\r\t\0]/g, (c) => ESCAPES[c]!)}"`);
+    else out.push(tok.text);
+  }
+  return { text: out.join(' '), captures, predicates };
 }

@@ -1,7 +1,7 @@
 // Entry of one scan worker thread (see workers.ts): builds the rule set once, then matches the
 // batches of files it is sent and posts the results back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { matchSource } from './match.js';
+import { matchSource, prepareMatching } from './match.js';
 import type { RuleSet } from './registry.js';
 import type { RuleRecipe, WorkerReply, WorkerRequest } from './workers.js';
 
@@ -11,8 +11,8 @@ const { recipe } = workerData as { recipe: RuleRecipe };
 try {
   const mod = (await import(recipe.module)) as { workerRuleSet: (arg: unknown) => Promise<RuleSet> };
   const rules = await mod.workerRuleSet(recipe.arg);
-  // Compile the combined Query now (~0.5 s), while the main thread still reads files (the pool starts early).
-  void rules.query;
+  // Compile the shape query now (~0.5 s), while the main thread still reads files (the pool starts early).
+  prepareMatching(rules);
   port.on('message', (m: WorkerRequest) => {
     try {
       const results = m.items.map((it) => ({ index: it.index, result: matchSource(it.shown, it.source, rules, it.opts) }));
