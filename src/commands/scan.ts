@@ -1,6 +1,5 @@
 // `rxfix scan [PATH...]`: find the patterns, print them in one or more formats.
 import { statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import path from 'node:path';
 import { codeFingerprint, defaultCacheDir, ResultCache } from '../cache/results.js';
 import { scanFilesFast, type ScanOutput } from '../engine/scan.js';
@@ -81,10 +80,8 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   const { toStdout, toFiles } = parseFormats(opts.formats, opts.outputs);
   const paths = opts.paths.length > 0 ? opts.paths : ['.'];
   const git = opts.staged || opts.diff !== undefined ? gitInputs(opts, paths) : null;
-  // Small input (a pre-commit run): V8's baseline WASM tier only. Tiering up the parser costs
-  // 60–120 ms of background compile the process waits for at exit (performance-notes S2–S4).
-  if (smallInput(git, opts.paths)) setFlagsFromString('--liftoff-only');
-  const s = await setup({ paths, config: opts.config, only: splitIds(opts.only), skip: splitIds(opts.skip) });
+  // The grammar loads only when a file is matched here: a scan the cache answers needs no WASM.
+  const s = await setup({ paths, config: opts.config, only: splitIds(opts.only), skip: splitIds(opts.skip), grammarWhenNeeded: true });
   const includeTests = opts.includeTests || s.config.includeTests;
   const walked = git ? { files: git.files, warnings: [] } : walkRustFiles(paths, { ignoreGlobs: s.config.ignore, base: s.config.dir, includeTests });
   const stderr: string[] = [...walked.warnings];
@@ -107,7 +104,8 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
     cache,
     jobs: opts.jobs || undefined,
     recipe: { module: WORKER_RULES_MODULE, arg: { paths, config: opts.config, only: splitIds(opts.only), skip: splitIds(opts.skip) }, hash: s.ruleSet.hash },
-    narrow: (ids) => compileRuleSet(s.ruleSet.rules.map((r) => r.def).filter((d) => ids.has(d.id))),
+    // lazy: matching compiles its own shape query; these rules were validated when s.ruleSet was built
+    narrow: (ids) => compileRuleSet(s.ruleSet.rules.map((r) => r.def).filter((d) => ids.has(d.id)), { lazyQuery: true }),
   });
   const out: ScanOutput = scanned;
   if (git?.changed) out.findings = out.findings.filter((f) => onChangedLine(git.changed!, git.root, f));
@@ -139,27 +137,6 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
 }
 
 /** Input below ~0.5 MB in at most 64 files, known before reading: staged blobs or named files. */
-const SMALL_BYTES = 512 * 1024;
-function smallInput(git: GitInputs | null, given: readonly string[]): boolean {
-  let bytes = 0;
-  if (git) {
-    if (git.files.length > 64) return false;
-    if (git.blobs) for (const b of git.blobs.values()) bytes += b.length;
-    else for (const f of git.files) bytes += statSync(f).size;
-    return bytes < SMALL_BYTES;
-  }
-  if (given.length === 0 || given.length > 64) return false;
-  for (const p of given) {
-    try {
-      const st = statSync(p);
-      if (!st.isFile()) return false;
-      bytes += st.size;
-    } catch {
-      return false;
-    }
-  }
-  return bytes < SMALL_BYTES;
-}
 
 interface GitInputs {
   root: string;

@@ -14,6 +14,8 @@ export interface SetupOptions {
   config?: string | false;
   only?: readonly string[];
   skip?: readonly string[];
+  /** Built-in rules only: leave loading the grammar to whoever parses (engine/scan.ts does). */
+  grammarWhenNeeded?: boolean;
 }
 
 export interface Setup {
@@ -45,9 +47,10 @@ export async function setup(opts: SetupOptions): Promise<Setup> {
   const allRules = [...builtinRules, ...(await loadUserRules(config.ruleFiles))];
   checkRuleIds(config, (id) => resolveRuleId(allRules, id) !== undefined);
   const { rules, severity } = selectRules(allRules, { only: opts.only, skip: opts.skip, settings: config.rules });
-  await loadRust();
   // Built-in queries are known to compile: build the combined Query only when a file needs it.
-  const ruleSet = compileRuleSet(rules, { lazyQuery: rules.every((r) => builtinRules.includes(r)) });
+  const lazyQuery = rules.every((r) => builtinRules.includes(r));
+  if (!lazyQuery || !opts.grammarWhenNeeded) await loadRust();
+  const ruleSet = compileRuleSet(rules, { lazyQuery });
   const optIn = new Set((opts.only ?? []).map((n) => resolveRuleId(allRules, n)?.id).filter((x): x is string => Boolean(x)));
   return { config, allRules, ruleSet, severity, optIn };
 }

@@ -4,7 +4,7 @@ import type { RuleSet } from '../engine/registry.js';
 import { setup, type SetupOptions } from './setup.js';
 
 export async function workerRuleSet(opts: SetupOptions): Promise<RuleSet> {
-  return (await setup(opts)).ruleSet;
+  return (await setup({ ...opts, grammarWhenNeeded: false })).ruleSet;
 }
 
 export const WORKER_RULES_MODULE = new URL('./worker-rules.js', import.meta.url).href;

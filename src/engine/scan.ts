@@ -1,6 +1,7 @@
 // Scanning a list of files: read, prefilter, match, suppress; deterministic ordering.
 import { fromCached, toCached, type ResultCache } from '../cache/results.js';
 import { matchSource, sortFindings, type FileResult, type MatchOptions } from './match.js';
+import { loadRust } from './parser.js';
 import { mayMatch, type RuleSet } from './registry.js';
 import type { Finding } from './rule.js';
 import { readRust } from './source-file.js';
@@ -149,6 +150,7 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
     stats.workers = (await runPool(take, pool, (i, r) => done(i, r, null))).workers;
   } else {
     await earlyPool?.terminate(); // started for a scan the cache answered, or too small after all
+    if (misses.length > 0) await loadRust();
     let rules = input.rules;
     if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS) {
       const ids = new Set<string>();
