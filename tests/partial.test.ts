@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
 import { topLevelItems, membersOf } from '../src/engine/items.js';
-import { shapeMatches } from '../src/engine/lean-matches.js';
+import { builtShapeMatches, shapeMatches } from '../src/engine/lean-matches.js';
 import { buildShapes } from '../src/engine/shapes.js';
 import { matchSource } from '../src/engine/match.js';
 import { parseRust } from '../src/engine/parser.js';
@@ -38,6 +38,7 @@ describe('lean query matches', () => {
       try {
         const expected = shape(query.matches(tree.rootNode));
         expect(shape(shapeMatches(shapes, tree, source)), name).toEqual(expected);
+        expect(shape(builtShapeMatches(shapes, tree)), `${name} (without the WASM binding)`).toEqual(expected);
         total += expected.length;
       } finally {
         tree.delete();

@@ -56,7 +56,7 @@ function makeNode(tree: Tree, h: Int32Array, at: number): Node | null {
  */
 export function shapeMatches(set: ShapeSet, tree: Tree, text: string): QueryMatch[] {
   const C = binding();
-  if (!C) return dispatchBuilt(set, set.query.matches(tree.rootNode));
+  if (!C) return builtShapeMatches(set, tree);
   const root = tree.rootNode as unknown as { id: number; startIndex: number; startPosition: { row: number; column: number }; 0: number };
   const q = set.query as unknown as { 0: number };
   let h = C.HEAP32;
@@ -95,10 +95,10 @@ export function shapeMatches(set: ShapeSet, tree: Tree, text: string): QueryMatc
   return out;
 }
 
-/** Dispatch of matches web-tree-sitter built (no WASM binding at hand). */
-function dispatchBuilt(set: ShapeSet, matches: QueryMatch[]): QueryMatch[] {
+/** shapeMatches() through Query.matches(), for when the WASM binding is not at hand (Parser.init ran elsewhere). */
+export function builtShapeMatches(set: ShapeSet, tree: Tree): QueryMatch[] {
   const out: QueryMatch[] = [];
-  for (const match of matches) {
+  for (const match of set.query.matches(tree.rootNode)) {
     const indices = match.captures.map((c) => set.query.captureNames.indexOf(c.name));
     const nodes = match.captures.map((c) => c.node);
     for (const m of set.members[match.patternIndex]!) emit(set, m, indices, nodes, out);
