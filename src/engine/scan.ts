@@ -83,7 +83,7 @@ export function scanFiles(input: ScanInput): ScanOutput {
 export async function scanFilesFast(input: FastScanInput): Promise<ScanOutput & { stats: ScanStats }> {
   // Workers start while this thread reads the files and probes the cache (their start-up, W3, overlaps it).
   const early = input.recipe && input.jobs !== 1 ? earlyPoolSize(input.files.length, input.jobs) : 0;
-  const pool = early > 0 ? new WorkerPool(early, input.recipe!) : null;
+  const pool = early > 1 ? new WorkerPool(early - 1, input.recipe!) : null; // this thread is a lane too
   try {
     return await scanWith(input, pool);
   } finally {
@@ -143,11 +143,13 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
       return undefined;
     };
     let pool = earlyPool;
-    if (!pool || pool.size < size) {
+    if (!pool || pool.size < size - 1) {
       await pool?.terminate();
-      pool = new WorkerPool(size, input.recipe!);
+      pool = new WorkerPool(size - 1, input.recipe!);
     }
-    stats.workers = (await runPool(take, pool, (i, r) => done(i, r, null))).workers;
+    await loadRust();
+    const lane = (it: WorkItem) => matchSource(it.shown, it.source, input.rules, it.opts);
+    stats.workers = (await runPool(take, pool, (i, r) => done(i, r, null), lane)).workers;
   } else {
     await earlyPool?.terminate(); // started for a scan the cache answered, or too small after all
     if (misses.length > 0) await loadRust();
