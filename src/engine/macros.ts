@@ -8,6 +8,7 @@
 // expanded by the next level.
 import type { Node, Range, Tree } from 'web-tree-sitter';
 import { parseRust } from './parser.js';
+import { LineIndex, treePoint } from './positions.js';
 
 export const EXPANDED_MACROS: ReadonlySet<string> = new Set([
   'format', 'print', 'println', 'eprint', 'eprintln', 'write', 'writeln', 'vec',
@@ -107,18 +108,8 @@ export function shadowInput(source: string, expansions: readonly Expansion[]): {
   const sorted = [...expansions].sort((a, b) => a.invocation.startIndex - b.invocation.startIndex);
   const pieces: string[] = [];
   const ranges: Range[] = [];
-  const lineStarts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const point = (index: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: index - lineStarts[lo]! };
-  };
+  const lines = new LineIndex(source);
+  const point = (index: number) => treePoint(lines, index);
   let at = 0;
   for (const e of sorted) {
     const start = e.invocation.startIndex;

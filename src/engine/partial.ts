@@ -5,12 +5,11 @@
 // necessary conditions of its patterns, so no match can lie in a left-out body.
 import type { Range } from 'web-tree-sitter';
 import { membersOf, topLevelItems, type Item } from './items.js';
-import type { CompiledRule } from './registry.js';
+import { LineIndex, treePoint } from './positions.js';
+import { isWordChar, type CompiledRule } from './registry.js';
 
 /** Below this size a full parse costs less than finding the items. */
 export const PARTIAL_MIN_CHARS = 4096;
-
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /** Whole-token occurrences of `literals` in `source` (registry.ts containsToken semantics), in order. */
 export function literalOccurrences(source: string, literals: ReadonlySet<string>): Map<string, number[]> {
@@ -136,13 +135,8 @@ function lowerBound(xs: readonly number[], x: number): number {
 }
 
 function complement(source: string, elided: readonly [number, number][]): Range[] {
-  const lineStarts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  let line = 0;
-  const point = (index: number) => {
-    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= index) line++;
-    return { row: line, column: index - lineStarts[line]! };
-  };
+  const lines = new LineIndex(source);
+  const point = (index: number) => treePoint(lines, index);
   const ranges: Range[] = [];
   let at = 0;
   for (const [from, to] of elided) {

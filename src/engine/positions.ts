@@ -6,6 +6,12 @@ export interface Position {
   column: number; // 1-based, Unicode scalar values
 }
 
+/** A tree-sitter point (0-based row, column in UTF-16 units as the JS API counts) for `index`. */
+export function treePoint(lines: LineIndex, index: number): { row: number; column: number } {
+  const row = lines.lineOf(index);
+  return { row, column: index - lines.lineStart(row) };
+}
+
 export class LineIndex {
   private readonly starts: number[] = [0];
 

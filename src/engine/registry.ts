@@ -158,7 +158,8 @@ export function mayMatch(rule: CompiledRule, source: string, memo?: Map<string, 
   return rule.triggers.some((sets) => sets.every((set) => set.some(has)));
 }
 
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+/** An ASCII identifier character (what bounds a whole-token trigger). */
+export const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
  * `lit` occurs in `source` as whole tokens: a trigger is the full text of a node (`#eq?`), so
