@@ -1,7 +1,8 @@
 // web-tree-sitter is initialised once per thread and the parser reused (performance-notes.md P3, §3.7).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter';
-import { wasmModule } from './lean-matches.js';
 
 let ready: Promise<Language> | undefined;
 let parser: Parser | undefined;
@@ -9,8 +10,21 @@ let language: Language | undefined;
 
 const require = createRequire(import.meta.url);
 
+/** Parser.init's module options: Emscripten makes this object the module itself (lean-matches.ts reads it). */
+export const wasmModule: Record<string, unknown> = {};
+
 export function grammarPath(): string {
   return require.resolve('tree-sitter-rust/tree-sitter-rust.wasm');
+}
+
+/** The installed web-tree-sitter's version (its package.json is not exported: found next to its entry). */
+export function webTreeSitterRelease(): string {
+  try {
+    const dir = path.dirname(require.resolve('web-tree-sitter'));
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function loadRust(): Promise<Language> {
