@@ -120,6 +120,21 @@ describe('top-level items', () => {
     expect(src.slice(items[0]!.close - 4, items[0]!.close + 1)).toBe("'}' }");
   });
 
+  it('keeps generic defaults, where clauses and const generics from ending an item early', () => {
+    const src = [
+      'impl<T: Iterator<Item = u8>> Tr for W<T> where T: Clone { fn a(&self) -> u8 { 1 } }',
+      'struct S<T = u8> { t: T }',
+      'fn g<const N: usize>() -> [u8; N] { [0; N] }',
+      'static M: std::sync::Mutex<u8> = std::sync::Mutex::new(0);',
+    ].join('\n');
+    expect(kinds(src)).toEqual([
+      ['impl<T: Iterator<Item = u8>> Tr for W<T> where T: Clone { fn a(&self) -> u8 { 1 } }', '{ fn a(&self) -> u8 { 1 } }'],
+      ['struct S<T = u8> { t: T }', null],
+      ['fn g<const N: usize>() -> [u8; N] { [0; N] }', '{ [0; N] }'],
+      ['static M: std::sync::Mutex<u8> = std::sync::Mutex::new(0);', '(0)'],
+    ]);
+  });
+
   it('splits the members of impl, trait and mod bodies', () => {
     const src = 'mod m { fn a() { 1 } fn b() { 2 } }';
     const [m] = topLevelItems(src)!;
