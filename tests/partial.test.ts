@@ -141,6 +141,12 @@ describe('top-level items', () => {
     expect(membersOf(src, m!)!.map((i) => src.slice(i.open, i.close + 1))).toEqual(['{ 1 }', '{ 2 }']);
   });
 
+  it('collects the comment runs between items, but not inner docs or what precedes the first item', () => {
+    const src = ['//! crate docs', '// license', 'use a::b;', '/// doc 1', '/// doc 2', '', '/* block */', 'fn f() {}', '//! odd inner doc', 'fn g() {}'].join('\n');
+    const items = topLevelItems(src)!;
+    expect(items.comments.map(([a, b]) => src.slice(a, b))).toEqual(['/// doc 1\n/// doc 2\n\n/* block */']);
+  });
+
   it('gives up (null) on text it cannot follow', () => {
     expect(topLevelItems('fn a() { "unterminated }')).toBeNull();
     expect(topLevelItems('fn a() { ( }')).toBeNull();

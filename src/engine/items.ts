@@ -17,6 +17,15 @@ export interface Item {
   container: boolean;
 }
 
+/** A region's items, plus the comments between them that a parse can do without. */
+export interface Items extends Array<Item> {
+  /**
+   * Comments between items ([start, end)), except before the region's first item (a `use` is
+   * inserted before those) and inner docs (`//!`, `/*!`): no rule reads them.
+   */
+  comments: [number, number][];
+}
+
 type Kind = 'body' | 'value' | 'macro' | 'keep' | 'unknown';
 
 const BODY_KEYWORDS = new Set(['fn', 'impl', 'trait', 'mod', 'macro_rules']);
@@ -32,17 +41,25 @@ const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c
  * The file's top-level items, or null when the lexer cannot follow the file (unbalanced
  * brackets, an unterminated string or comment): the caller then parses everything.
  */
-export function topLevelItems(src: string): Item[] | null {
+export function topLevelItems(src: string): Items | null {
   return itemsIn(src, 0, src.length);
 }
 
 /** The items inside a container item's braces (impl members, a mod's items). */
-export function membersOf(src: string, container: Item): Item[] | null {
+export function membersOf(src: string, container: Item): Items | null {
   return container.container && container.open >= 0 ? itemsIn(src, container.open + 1, container.close) : null;
 }
 
-function itemsIn(src: string, from: number, n: number): Item[] | null {
-  const items: Item[] = [];
+function itemsIn(src: string, from: number, n: number): Items | null {
+  const items = Object.assign([] as Item[], { comments: [] as [number, number][] });
+  const gapComment = (at: number, end: number) => {
+    const inner = src.charCodeAt(at + 2) === 33; /* ! */
+    if (start >= 0 || items.length === 0 || inner) return;
+    // a doc block is many line comments: one range for the run (each range boundary costs the parser a re-read)
+    const last = items.comments[items.comments.length - 1];
+    if (last && last[1] >= items[items.length - 1]!.end && /^\s*$/.test(src.slice(last[1], at))) last[1] = end;
+    else items.comments.push([at, end]);
+  };
   let depth = 0;
   // state of the current item
   let start = -1;
@@ -68,11 +85,14 @@ function itemsIn(src: string, from: number, n: number): Item[] | null {
     const c = src.charCodeAt(i);
     // trivia
     if (c === 47 /* / */ && src.charCodeAt(i + 1) === 47) {
-      const nl = src.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
+      let nl = src.indexOf('\n', i);
+      if (nl < 0 || nl > n) nl = n;
+      gapComment(i, src.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+      i = nl < n ? nl + 1 : n;
       continue;
     }
     if (c === 47 && src.charCodeAt(i + 1) === 42 /* * */) {
+      const at = i;
       let level = 1;
       i += 2;
       while (i < n && level > 0) {
@@ -81,6 +101,7 @@ function itemsIn(src: string, from: number, n: number): Item[] | null {
         else i++;
       }
       if (level > 0) return null;
+      gapComment(at, i);
       continue;
     }
     if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff) {

@@ -1,12 +1,16 @@
 // Item-level partial parsing (performance-notes.md §3.2, C1/C2): the bodies of top-level items
-// that hold no trigger of any rule active in the file are left out of the parse with
-// `includedRanges`; every item's header stays, so names, `use`s, struct fields and positions are
-// the same as in a full parse, and node indices stay file indices. A rule's triggers are
-// necessary conditions of its patterns, so no match can lie in a left-out body.
+// (and of impl/trait/mod members) that hold no trigger of any rule active in the file are left
+// out of the parse with `includedRanges`, and so are the comments between items; every item's
+// header stays, so names, `use`s, struct fields and positions are the same as in a full parse,
+// and node indices stay file indices. A rule's triggers are necessary conditions of its
+// patterns, so no match can lie in a left-out body.
 import type { Range } from 'web-tree-sitter';
-import { membersOf, topLevelItems, type Item } from './items.js';
+import { membersOf, topLevelItems, type Item, type Items } from './items.js';
 import { LineIndex, treePoint } from './positions.js';
 import { isWordChar, type CompiledRule } from './registry.js';
+
+/** Shorter runs of comments between items stay in the parse (see elide). */
+const MIN_COMMENT_RUN = 256;
 
 /** Below this size a full parse costs less than finding the items. */
 export const PARTIAL_MIN_CHARS = 4096;
@@ -84,11 +88,13 @@ export function partialRanges(source: string, active: readonly CompiledRule[], o
   const elided: [number, number][] = [];
   elide(source, items, active, occurrences, elided);
   if (elided.length === 0) return null;
-  return complement(source, elided);
+  return complement(source, elided.sort((a, b) => a[0] - b[0]));
 }
 
 /** Adds the interiors of `items` where no active rule is triggered; recurses into hit containers. */
-function elide(source: string, items: readonly Item[], active: readonly CompiledRule[], occurrences: ReadonlyMap<string, readonly number[]>, out: [number, number][]): void {
+function elide(source: string, items: Items, active: readonly CompiledRule[], occurrences: ReadonlyMap<string, readonly number[]>, out: [number, number][]): void {
+  // doc comments between items (a third of a typical crate's bytes); short runs cost more than they save
+  for (const c of items.comments) if (c[1] - c[0] >= MIN_COMMENT_RUN) out.push(c);
   const litsOf = itemLiterals(items, occurrences);
   for (let k = 0; k < items.length; k++) {
     const item = items[k]!;
