@@ -32,6 +32,13 @@ describe('query text', () => {
     expect(splitPatterns('(a) @x\n; comment (b)\n[(b) (c)] @y ((d) (#eq? @d "x"))')).toEqual(['(a) @x\n; comment (b)\n', '[(b) (c)] @y ', '((d) (#eq? @d "x"))']);
   });
 
+  it('derives literals from the nodes every match contains, not optional or alternative ones', () => {
+    expect(patternTriggers('(for_expression value: (range_expression) body: (block (expression_statement (assignment_expression left: (index_expression)))))')).toEqual([['..'], ['['], ['for']]);
+    expect(patternTriggers('(for_expression value: (range_expression)? body: (block))')).toEqual([['for']]);
+    expect(patternTriggers('(block [(let_declaration) (if_expression)])')).toEqual([]);
+    expect(patternTriggers('(for_expression)? @x')).toEqual([]);
+  });
+
   it('derives triggers only from captures every match binds', () => {
     expect(patternTriggers('(call_expression function: (identifier) @f (#eq? @f "drop"))')).toEqual([['drop']]);
     expect(patternTriggers('(x [(identifier) @n (scoped_identifier name: (identifier) @n)] (#eq? @n "format"))')).toEqual([['format']]);

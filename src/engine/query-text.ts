@@ -184,9 +184,7 @@ export function mandatoryCaptures(pattern: string): Set<string> {
  */
 export function patternTriggers(pattern: string): string[][] {
   const mandatory = mandatoryCaptures(pattern);
-  const sets: string[][] = [];
-  const root = rootLiteral(pattern);
-  if (root) sets.push([root]);
+  const sets: string[][] = nodeLiterals(pattern).map((lit) => [lit]);
   for (const p of predicatesIn(pattern)) {
     if (p.name === 'match?') {
       const [cap, re] = p.args;
@@ -205,7 +203,7 @@ export function patternTriggers(pattern: string): string[][] {
 }
 
 /** Node types whose source text always holds this keyword or sign (the grammar requires it). */
-const ROOT_LITERALS: Record<string, string> = {
+const NODE_LITERALS: Record<string, string> = {
   await_expression: 'await',
   for_expression: 'for',
   while_expression: 'while',
@@ -216,26 +214,50 @@ const ROOT_LITERALS: Record<string, string> = {
   trait_item: 'trait',
   async_block: 'async',
   static_item: 'static',
+  let_declaration: 'let',
+  if_expression: 'if',
+  return_expression: 'return',
   macro_invocation: '!',
   closure_expression: '|',
+  range_expression: '..',
+  index_expression: '[',
 };
 
-/** The literal a pattern's root node requires (`(await_expression ...)` → `await`), if any. */
-function rootLiteral(pattern: string): string | null {
+/**
+ * The literals of the nodes every match of the pattern contains (`(for_expression ...)` → `for`,
+ * a mandatory `(range_expression)` inside it → `..`): each node of a listed type gets a synthetic
+ * capture, and mandatoryCaptures() says which of them every match binds.
+ */
+function nodeLiterals(pattern: string): string[] {
   const tokens = tokenize(pattern);
-  if (tokens[0]?.kind !== 'open' || tokens[0].text !== '(' || tokens[1]?.kind !== 'other') return null;
-  const lit = ROOT_LITERALS[tokens[1].text];
-  if (!lit) return null;
-  let depth = 0;
+  const inserts = new Map<number, string>(); // index in the pattern text → synthetic capture
+  const literalOf = new Map<string, string>();
+  const stack: { type: string | null }[] = [];
   for (let t = 0; t < tokens.length; t++) {
-    if (tokens[t]!.kind === 'open') depth++;
-    else if (tokens[t]!.kind === 'close' && --depth === 0) {
-      let u = t + 1;
-      while (tokens[u]?.kind === 'capture') u++;
-      return tokens[u]?.kind === 'quant' && tokens[u]!.text !== '+' ? null : lit;
+    const tok = tokens[t]!;
+    if (tok.kind === 'open') {
+      const next = tokens[t + 1];
+      stack.push({ type: tok.text === '(' && next?.kind === 'other' ? next.text : null });
+    } else if (tok.kind === 'close') {
+      const node = stack.pop();
+      const lit = node?.type ? NODE_LITERALS[node.type] : undefined;
+      if (lit) {
+        const name = `__node${inserts.size}`;
+        inserts.set(tok.index + 1, ` @${name}`);
+        literalOf.set(name, lit);
+      }
     }
   }
-  return null;
+  if (inserts.size === 0) return [];
+  let text = '';
+  let at = 0;
+  for (const [index, capture] of [...inserts].sort((a, b) => a[0] - b[0])) {
+    text += pattern.slice(at, index) + capture;
+    at = index;
+  }
+  text += pattern.slice(at);
+  const mandatory = mandatoryCaptures(text);
+  return [...new Set([...literalOf].filter(([name]) => mandatory.has(name)).map(([, lit]) => lit))];
 }
 
 /**
