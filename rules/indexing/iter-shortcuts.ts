@@ -22,6 +22,17 @@ const DE_ADAPTERS = new Set(['map', 'rev', 'copied', 'cloned', 'filter', 'filter
 /** Sources whose own `last()` is already specialised to `next_back()` (nothing to gain alone). */
 const LAST_SPECIALISED = new Set(['iter', 'iter_mut', 'chars', 'char_indices', 'bytes', 'windows', 'chunks', 'keys', 'values']);
 
+/** `recv.<inner>(..).<method>(..)`, the receiver a method call (with or without turbofish). */
+function chainPattern(method: string, inner: readonly string[]): string {
+  return `(call_expression
+  function: (field_expression
+    value: (call_expression function: [(field_expression field: (field_identifier) @inner)
+                                       (generic_function function: (field_expression field: (field_identifier) @inner))])
+    field: (field_identifier) @method)
+  arguments: (arguments)
+  (#eq? @method "${method}") (#any-of? @inner ${inner.map((m) => `"${m}"`).join(' ')})) @match`;
+}
+
 /** `.last()` on a visibly double-ended chain whose `last` walks every item. */
 function doubleEndedChain(recv: Node): boolean {
   let cur = recv;
@@ -179,10 +190,13 @@ the items it passes over, so closures with side effects run fewer times: verify.
     before: 'let third = it.iter().skip(2).next();\nlet ext = name.split(\'.\').map(str::trim).last();',
     after: 'let third = it.iter().nth(2);\nlet ext = name.split(\'.\').map(str::trim).next_back();',
   },
-  query: `(call_expression
-  function: (field_expression value: (call_expression) field: (field_identifier) @method)
-  arguments: (arguments)
-  (#any-of? @method "next" "nth" "last" "any")) @match`,
+  // one pattern per form, naming the receiver call's method too: sharper triggers (plan() decides)
+  query: [
+    chainPattern('next', ['skip']),
+    chainPattern('nth', ['iter', 'iter_mut']),
+    chainPattern('last', [...DE_ADAPTERS, ...DE_SOURCES]),
+    chainPattern('any', ['iter']),
+  ].join('\n'),
   check(m, ctx) {
     const call = methodCall(m.node);
     if (!call || call.turbofish) return false;
