@@ -1,6 +1,6 @@
 // Scan speed-ups that must not change results: the lean query matcher (same matches as
 // web-tree-sitter's Query.matches) and item-level partial parsing (same findings as full parsing).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
@@ -11,6 +11,7 @@ import { matchSource } from '../src/engine/match.js';
 import { parseRust } from '../src/engine/parser.js';
 import { literalOccurrences, partialRanges, triggered } from '../src/engine/partial.js';
 import { containsToken, type RuleSet } from '../src/engine/registry.js';
+import { rxfix, tempDir } from './helpers/cli.js';
 import { ruleSetOf } from './helpers/engine.js';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/rules');
@@ -189,6 +190,19 @@ describe('item-level partial parsing', () => {
       expect(part.findings.length).toBeGreaterThan(50);
       expect(part.findings).toEqual(full.findings);
     }
+  });
+
+  it('`rxfix scan` prints the same bytes with and without --no-partial', () => {
+    const dir = tempDir('rxfix-partial-');
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'Cargo.toml'), '[package]\nname = "big"\nversion = "0.1.0"\nedition = "2021"\n');
+    writeFileSync(path.join(dir, 'src/lib.rs'), bigFile());
+    const args = ['scan', '--format', 'json', '--no-cache', '--include-tests', '--fail-on', 'never'];
+    const part = rxfix(args, { cwd: dir });
+    const full = rxfix([...args, '--no-partial'], { cwd: dir });
+    expect(part.code).toBe(0);
+    expect(JSON.parse(part.stdout).findings.length).toBeGreaterThan(50);
+    expect(part.stdout).toBe(full.stdout);
   });
 
   it('parses whole files where a file-scope rule may match', async () => {
