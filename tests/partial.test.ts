@@ -9,8 +9,8 @@ import { builtShapeMatches, shapeMatches } from '../src/engine/lean-matches.js';
 import { buildShapes } from '../src/engine/shapes.js';
 import { matchSource } from '../src/engine/match.js';
 import { parseRust } from '../src/engine/parser.js';
-import { literalOccurrences, partialRanges, triggered } from '../src/engine/partial.js';
-import { containsToken, type RuleSet } from '../src/engine/registry.js';
+import { literalOccurrences, partialRanges } from '../src/engine/partial.js';
+import { containsToken, triggered, type RuleSet } from '../src/engine/registry.js';
 import { rxfix, tempDir } from './helpers/cli.js';
 import { ruleSetOf } from './helpers/engine.js';
 

@@ -5,9 +5,9 @@ import { FileContext, type CrateInfo } from './context.js';
 import { shapeMatches } from './lean-matches.js';
 import { expandMacros } from './macros.js';
 import { parseRust } from './parser.js';
-import { literalOccurrences, partialRanges, triggered } from './partial.js';
+import { literalOccurrences, partialRanges } from './partial.js';
 import { buildShapes, type ShapeSet } from './shapes.js';
-import type { CompiledRule, RuleSet } from './registry.js';
+import { triggered, type CompiledRule, type RuleSet } from './registry.js';
 import type { CheckResult, Edit, Finding, PositionedEdit, RuleMatch, Severity, Tier } from './rule.js';
 import { parseIgnores, suppressedBy, type IgnoreDirective } from './suppress.js';
 

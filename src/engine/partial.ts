@@ -7,7 +7,7 @@
 import type { Range } from 'web-tree-sitter';
 import { membersOf, topLevelItems, type Item, type Items } from './items.js';
 import { LineIndex, treePoint } from './positions.js';
-import { isWordChar, type CompiledRule } from './registry.js';
+import { eachTokenOccurrence, isWordChar, triggered, type CompiledRule } from './registry.js';
 
 /** Shorter runs of comments between items stay in the parse (see elide). */
 const MIN_COMMENT_RUN = 256;
@@ -35,12 +35,8 @@ export function literalOccurrences(source: string, literals: ReadonlySet<string>
       else byHash.set(h, [lit]);
       maxLen = Math.max(maxLen, lit.length);
     } else {
-      // few and short (`!`, `()`): indexOf with the whole-token test at word-character ends
-      const pre = isWordChar(lit.charCodeAt(0));
-      const post = isWordChar(lit.charCodeAt(lit.length - 1));
-      for (let i = source.indexOf(lit); i >= 0; i = source.indexOf(lit, i + 1)) {
-        if ((!pre || i === 0 || !isWordChar(source.charCodeAt(i - 1))) && (!post || !isWordChar(source.charCodeAt(i + lit.length)))) add(lit, i);
-      }
+      // few and short (`!`, `()`)
+      eachTokenOccurrence(source, lit, (i) => add(lit, i));
     }
   }
   if (byHash.size === 0) return out;
@@ -70,11 +66,6 @@ function wordHash(s: string, from: number, to: number): number {
   let h = 0;
   for (let i = from; i < to; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h;
-}
-
-/** True when some pattern of `rule` has a literal of every trigger set in `has`. */
-export function triggered(rule: CompiledRule, has: (lit: string) => boolean): boolean {
-  return rule.triggers.some((sets) => sets.every((set) => set.some(has)));
 }
 
 /**

@@ -146,32 +146,44 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
   return set;
 }
 
+/** True when some pattern of `rule` has a literal of every trigger set in `has`. */
+export function triggered(rule: CompiledRule, has: (lit: string) => boolean): boolean {
+  return rule.triggers.some((sets) => sets.every((set) => set.some(has)));
+}
+
 /** True when `source` may hold a match of `rule` (its triggers are necessary conditions). */
 export function mayMatch(rule: CompiledRule, source: string, memo?: Map<string, boolean>): boolean {
-  if (rule.triggers.length === 0) return false;
-  const has = (lit: string): boolean => {
+  return triggered(rule, (lit) => {
     if (!memo) return containsToken(source, lit);
     let v = memo.get(lit);
     if (v === undefined) memo.set(lit, (v = containsToken(source, lit)));
     return v;
-  };
-  return rule.triggers.some((sets) => sets.every((set) => set.some(has)));
+  });
 }
 
 /** An ASCII identifier character (what bounds a whole-token trigger). */
 export const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
- * `lit` occurs in `source` as whole tokens: a trigger is the full text of a node (`#eq?`), so
- * where it starts or ends with a word character the source has no word character next to it
- * (`read` does not occur in `thread`). Still a necessary condition, much more selective.
+ * Calls `found` at each index where `lit` occurs in `source` as a whole token, until it returns
+ * false: a trigger is the full text of a node (`#eq?`), so where it starts or ends with a word
+ * character the source has no word character next to it (`read` does not occur in `thread`).
  */
-export function containsToken(source: string, lit: string): boolean {
-  if (lit.length === 0) return true;
+export function eachTokenOccurrence(source: string, lit: string, found: (index: number) => boolean | void): void {
   const pre = isWordChar(lit.charCodeAt(0));
   const post = isWordChar(lit.charCodeAt(lit.length - 1));
   for (let i = source.indexOf(lit); i >= 0; i = source.indexOf(lit, i + 1)) {
-    if ((!pre || i === 0 || !isWordChar(source.charCodeAt(i - 1))) && (!post || !isWordChar(source.charCodeAt(i + lit.length)))) return true;
+    if ((!pre || i === 0 || !isWordChar(source.charCodeAt(i - 1))) && (!post || !isWordChar(source.charCodeAt(i + lit.length))) && found(i) === false) return;
   }
-  return false;
+}
+
+/** `lit` occurs in `source` as a whole token (see eachTokenOccurrence). Still a necessary condition, much more selective. */
+export function containsToken(source: string, lit: string): boolean {
+  if (lit.length === 0) return true;
+  let seen = false;
+  eachTokenOccurrence(source, lit, () => {
+    seen = true;
+    return false;
+  });
+  return seen;
 }
