@@ -132,11 +132,11 @@ export function shadowInput(source: string, expansions: readonly Expansion[]): {
  * Builds the shadow levels for a file. `accept` decides whether an invocation found in the real
  * tree may be expanded (not in attributes, macro_rules! bodies, ...). Caller deletes the trees.
  */
-/** A known macro name as a whole word: a file without one has nothing to expand. */
-const KNOWN_INVOCATION = new RegExp(`\\b(?:${[...EXPANDED_MACROS].join('|')})\\b`);
+/** INVOCATION_NAME without the global flag's state: a file without a match has nothing to expand. */
+const KNOWN_INVOCATION = new RegExp(INVOCATION_NAME.source);
 
 export function expandMacros(source: string, tree: Tree, accept: (n: Node) => boolean): ShadowLevel[] {
-  if (!KNOWN_INVOCATION.test(source)) return []; // skips walking and marshalling every macro call
+  if (!KNOWN_INVOCATION.test(source)) return []; // skips the `macro_rules!` scan and every tree lookup
   const shadowed = userDefinedMacroNames(source);
   const levels: ShadowLevel[] = [];
   let expansions = collectInvocations(tree.rootNode, source, 1, shadowed, accept);
