@@ -149,7 +149,7 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
     }
     await loadRust();
     const lane = (it: WorkItem) => matchSource(it.shown, it.source, input.rules, it.opts);
-    stats.workers = (await runPool(take, pool, (i, r) => done(i, r, null), lane)).workers;
+    stats.workers = (await runPool(take, pool, (i, r, source) => done(i, r, source ?? null), lane)).workers;
   } else {
     await earlyPool?.terminate(); // started for a scan the cache answered, or too small after all
     if (misses.length > 0) await loadRust();

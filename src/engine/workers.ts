@@ -112,7 +112,7 @@ export function earlyPoolSize(files: number, jobs: number | undefined): number {
 export async function runPool(
   take: () => WorkItem | undefined,
   pool: WorkerPool,
-  onResult: (index: number, r: FileResult) => void,
+  onResult: (index: number, r: FileResult, source?: string) => void,
   mainLane?: (item: WorkItem) => FileResult,
 ): Promise<PoolStats> {
   let pending = 0;
@@ -171,7 +171,7 @@ export async function runPool(
         return finishIfIdle();
       }
       try {
-        onResult(it.index, mainLane(it));
+        onResult(it.index, mainLane(it), it.source); // the source is at hand: no second read
       } catch (e) {
         return fail(e as Error);
       }
