@@ -74,49 +74,40 @@ function predicate(p: PredicateUse, captures: readonly string[]): (captures: Que
   };
   if (first?.kind !== 'capture' || !captures.includes(first.text.slice(1))) fail('first argument must be a capture of the pattern');
   const name = first!.text.slice(1);
+  const positive = !op.includes('not-');
+  // `#eq?`/`#match?` hold for every capture node, their `any-` forms for some
+  const holds = (texts: string[], test: (x: string) => boolean) => (op.startsWith('any-') ? texts.some(test) : texts.every(test));
   switch (op) {
     case 'eq?':
     case 'not-eq?':
     case 'any-eq?':
     case 'any-not-eq?': {
-      const positive = op === 'eq?' || op === 'any-eq?';
-      const all = !op.startsWith('any-');
       const second = rest[0];
       if (rest.length !== 1 || !second) return fail('expects two arguments');
+      const same = (x: string, y: string) => (x === y) === positive;
       if (second.kind === 'capture') {
         const other = second.text.slice(1);
         return (cs) => {
-          const a = textsOf(cs, name);
           const b = textsOf(cs, other);
-          const cmp = (x: string, y: string) => (positive ? x === y : x !== y);
-          return all ? a.every((x) => b.some((y) => cmp(x, y))) : a.some((x) => b.some((y) => cmp(x, y)));
+          return holds(textsOf(cs, name), (x) => b.some((y) => same(x, y)));
         };
       }
       const value = second.text;
-      return (cs) => {
-        const a = textsOf(cs, name);
-        const test = (x: string) => (positive ? x === value : x !== value);
-        return all ? a.every(test) : a.some(test);
-      };
+      return (cs) => holds(textsOf(cs, name), (x) => same(x, value));
     }
     case 'match?':
     case 'not-match?':
     case 'any-match?':
     case 'any-not-match?': {
-      const positive = op === 'match?' || op === 'any-match?';
-      const all = !op.startsWith('any-');
       if (rest.length !== 1 || rest[0]!.kind !== 'string') return fail('expects a capture and a string');
       const re = new RegExp(rest[0]!.text);
       return (cs) => {
         const a = textsOf(cs, name);
-        if (a.length === 0) return !positive;
-        const test = (x: string) => (positive ? re.test(x) : !re.test(x));
-        return all ? a.every(test) : a.some(test);
+        return a.length === 0 ? !positive : holds(a, (x) => re.test(x) === positive);
       };
     }
     case 'any-of?':
     case 'not-any-of?': {
-      const positive = op === 'any-of?';
       if (rest.some((r) => r.kind !== 'string')) return fail('arguments must be strings');
       const values = rest.map((r) => r.text);
       return (cs) => {
