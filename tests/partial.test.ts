@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
 import { topLevelItems, membersOf } from '../src/engine/items.js';
 import { builtShapeMatches, shapeMatches } from '../src/engine/lean-matches.js';
-import { buildShapes } from '../src/engine/shapes.js';
+import { buildShapes, planShapes } from '../src/engine/shapes.js';
 import { matchSource } from '../src/engine/match.js';
 import { parseRust } from '../src/engine/parser.js';
 import { literalOccurrences, partialRanges } from '../src/engine/partial.js';
@@ -31,7 +31,7 @@ describe('lean query matches', () => {
 
   it('from the shape query equal Query.matches() of the combined query on every rule fixture', () => {
     const query = rules.query!;
-    const shapes = buildShapes(rules.querySource);
+    const shapes = buildShapes(planShapes(rules.querySource));
     expect(shapes.query.patternCount()).toBeLessThan(query.patternCount()); // some rules share shapes
     let total = 0;
     for (const { name, source } of fixtureSources()) {
@@ -66,7 +66,7 @@ describe('lean query matches', () => {
     ].join('\n');
     const { compileQuery } = await import('../src/engine/parser.js');
     const q = compileQuery(query);
-    const shapes = buildShapes(query);
+    const shapes = buildShapes(planShapes(query));
     expect(shapes.query.patternCount()).toBe(2);
     const tree = parseRust(src);
     try {

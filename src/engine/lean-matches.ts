@@ -13,7 +13,7 @@
 // module object (handed to Parser.init), the raw match layout of ts_query_matches_wasm and the
 // Node fields. Without the binding it dispatches the matches Query.matches() built.
 import { Node, type QueryMatch, type Tree } from 'web-tree-sitter';
-import { wasmModule, webTreeSitterRelease } from './parser.js';
+import { pinnedInternals } from './parser.js';
 import { renamed, type ShapeMember, type ShapeSet } from './shapes.js';
 
 interface Binding {
@@ -23,16 +23,10 @@ interface Binding {
   _free(ptr: number): void;
 }
 
-/** The web-tree-sitter release whose internals this file reads; any other takes the public path. */
-const KNOWN_RELEASE = '0.27.2';
-let release: string | undefined;
-
 let transfer = 0;
 function binding(): Binding | null {
-  const b = wasmModule as Partial<Binding>;
-  if (!b.HEAP32 || !b._ts_query_matches_wasm || !b._free || !b._ts_init) return null;
-  release ??= webTreeSitterRelease();
-  if (release !== KNOWN_RELEASE) return null;
+  const b = pinnedInternals() as Partial<Binding> | null; // any other release takes the public path
+  if (!b?.HEAP32 || !b._ts_query_matches_wasm || !b._free || !b._ts_init) return null;
   if (transfer === 0) transfer = b._ts_init(); // idempotent: returns the static transfer buffer
   return b as Binding;
 }

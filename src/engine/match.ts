@@ -6,7 +6,8 @@ import { shapeMatches } from './lean-matches.js';
 import { expandMacros } from './macros.js';
 import { parseRust } from './parser.js';
 import { literalOccurrences, partialRanges } from './partial.js';
-import { buildShapes, type ShapeSet } from './shapes.js';
+import { hasQuerySnapshot } from './query-snapshot.js';
+import { buildShapes, planShapes, type ShapePlan, type ShapeSet } from './shapes.js';
 import { triggered, type CompiledRule, type RuleSet } from './registry.js';
 import type { CheckResult, Edit, Finding, PositionedEdit, RuleMatch, Severity, Tier } from './rule.js';
 import { parseIgnores, suppressedBy, type IgnoreDirective } from './suppress.js';
@@ -116,6 +117,8 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
   const parseText = source.charCodeAt(0) === 0xfeff ? ' ' + source.slice(1) : source;
   // Suppression comments anywhere must be seen (unused-ignore reports); file-scope rules read other bodies.
   const partial = opts.partial !== false && !suppressions && !active.some((r) => r.def.scope === 'file');
+  // before the first parse: the heap is then as fresh as at build time (query-snapshot.ts)
+  const shapes = shapesOf(rules);
   const tree = parseRust(parseText, (partial && partialRanges(parseText, active, occurrences)) || undefined);
   const trees: Tree[] = [tree];
   const texts: string[] = [parseText];
@@ -132,7 +135,6 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
     // One finding per rule and span: the real tree before macro shadows, then the rule's first
     // pattern (shapes.ts may deliver one node's matches in another order than the combined query).
     const best = new Map<string, { tree: number; pattern: number; finding: Finding }>();
-    const shapes = shapesOf(rules);
     for (let i = 0; i < trees.length; i++) {
       for (const m of shapeMatches(shapes, trees[i]!, texts[i]!)) {
         const rule = rules.byPattern[m.patternIndex];
@@ -161,11 +163,23 @@ export function prepareMatching(rules: RuleSet): void {
   if (rules.querySource) shapesOf(rules);
 }
 
+const shapePlans = new WeakMap<RuleSet, ShapePlan>();
+function planOf(rules: RuleSet): ShapePlan {
+  let plan = shapePlans.get(rules);
+  if (!plan) shapePlans.set(rules, (plan = planShapes(rules.querySource)));
+  return plan;
+}
+
+/** True when the rule set's shape query will be restored rather than compiled (query-snapshot.ts). */
+export function shapesRestorable(rules: RuleSet): boolean {
+  return rules.querySource !== '' && hasQuerySnapshot(planOf(rules).text);
+}
+
 const shapeSets = new WeakMap<RuleSet, ShapeSet>();
 /** The rule set's shape query, compiled on first use (a scan the cache answers needs none). */
 function shapesOf(rules: RuleSet): ShapeSet {
   let set = shapeSets.get(rules);
-  if (!set) shapeSets.set(rules, (set = buildShapes(rules.querySource)));
+  if (!set) shapeSets.set(rules, (set = buildShapes(planOf(rules))));
   return set;
 }
 

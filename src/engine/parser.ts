@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter';
+import { compileWithSnapshot } from './query-snapshot.js';
 
 let ready: Promise<Language> | undefined;
 let parser: Parser | undefined;
@@ -25,6 +26,16 @@ export function webTreeSitterRelease(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The web-tree-sitter release whose internals lean-matches.ts and query-snapshot.ts read. */
+export const PINNED_RELEASE = '0.27.2';
+let release: string | undefined;
+
+/** The Emscripten module object when the installed web-tree-sitter is the pinned release, else null. */
+export function pinnedInternals(): Record<string, unknown> | null {
+  release ??= webTreeSitterRelease();
+  return release === PINNED_RELEASE ? wasmModule : null;
 }
 
 export async function loadRust(): Promise<Language> {
@@ -52,5 +63,6 @@ export function parseRust(source: string, includedRanges?: Range[]): Tree {
 }
 
 export function compileQuery(source: string): Query {
-  return new Query(rust(), source);
+  const language = rust();
+  return compileWithSnapshot(pinnedInternals(), source, () => new Query(language, source));
 }

@@ -1,6 +1,6 @@
 // Scanning a list of files: read, prefilter, match, suppress; deterministic ordering.
 import { fromCached, toCached, type ResultCache } from '../cache/results.js';
-import { matchSource, sortFindings, type FileResult, type MatchOptions } from './match.js';
+import { matchSource, shapesRestorable, sortFindings, type FileResult, type MatchOptions } from './match.js';
 import { loadRust } from './parser.js';
 import { mayMatch, type RuleSet } from './registry.js';
 import type { Finding } from './rule.js';
@@ -154,7 +154,8 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
     await earlyPool?.terminate(); // started for a scan the cache answered, or too small after all
     if (misses.length > 0) await loadRust();
     let rules = input.rules;
-    if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS) {
+    // A smaller rule set compiles faster, unless the whole set's query is restored (query-snapshot.ts).
+    if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS && !shapesRestorable(input.rules)) {
       const ids = new Set<string>();
       for (const m of misses) {
         const source = sourceOf(slots[m.index]!);

@@ -26,7 +26,13 @@ export interface ShapeSet {
   members: ShapeMember[][];
 }
 
-export function buildShapes(querySource: string): ShapeSet {
+/** The shape query's text and, per shape, the original patterns with that shape. */
+export interface ShapePlan {
+  text: string;
+  members: ShapeMember[][];
+}
+
+export function planShapes(querySource: string): ShapePlan {
   const texts: string[] = [];
   const members: ShapeMember[][] = [];
   splitPatterns(querySource).forEach((p, pattern) => {
@@ -38,9 +44,13 @@ export function buildShapes(querySource: string): ShapeSet {
     }
     members[s]!.push({ pattern, names: shape.captures, predicates: shape.predicates.map((u) => predicate(u, shape.captures)), prefilter: prefilterOf(shape.predicates, shape.captures) });
   });
-  const query = compileQuery(texts.join('\n'));
+  return { text: texts.join('\n'), members };
+}
+
+export function buildShapes(plan: ShapePlan): ShapeSet {
+  const query = compileQuery(plan.text);
   const canonical = query.captureNames.map((n) => Number(n.slice(1)));
-  return { query, canonical, members };
+  return { query, canonical, members: plan.members };
 }
 
 /** `#eq?`/`#any-of?` against strings: the capture's text must start with one of them. */

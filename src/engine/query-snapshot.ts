@@ -1,0 +1,159 @@
+// Compiled queries restored from a snapshot of the WASM heap, made at build time.
+//
+// Compiling the shape query is the largest cost of a one-file run (~0.3 s of ~0.6 s: tree-sitter
+// analyses every pattern against the Rust grammar's parse table). ts_query_new is a pure
+// function of the WASM linear memory (the grammar's tables, the allocator's state, the query
+// text written into it): it touches nothing else, so the same memory before it gives the same
+// memory after it. `npm run build` (scripts/query-snapshot.js) compiles the built-in rules' query
+// in a fresh heap and stores which bytes the compile changed; a run whose heap before the
+// compile hashes the same (same web-tree-sitter, grammar, query text and history) writes those
+// bytes back instead of compiling. Any difference falls back to compiling: the hash covers every
+// used byte of the heap, so a restore is exactly the state the compile would have left.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../version.js';
+
+interface HeapBinding {
+  HEAPU8: Uint8Array;
+  _ts_query_new(...args: number[]): number;
+}
+
+const MAGIC = 'rxfix-query-snapshot-1';
+const PAGE = 256;
+const ZERO_BLOCK = Buffer.alloc(1 << 16);
+
+/** Where the build puts the snapshots (scripts/query-snapshot.js). */
+export const BUILT_SNAPSHOTS = path.join(PACKAGE_ROOT, 'dist', 'query-snapshots');
+
+/** Where snapshots are read from and (at build time) written to; RXFIX_QUERY_SNAPSHOTS=0 compiles always. */
+let dirs: { read: string[]; write: string | null } = { read: process.env.RXFIX_QUERY_SNAPSHOTS === '0' ? [] : [BUILT_SNAPSHOTS], write: null };
+
+export function configureQuerySnapshots(read: string[], write: string | null = null): void {
+  dirs = { read, write };
+}
+
+/** How the last compile went (tests and the build script report it). */
+export let lastQueryCompile: 'restored' | 'compiled' | 'saved' = 'compiled';
+
+/**
+ * Runs `compile` (which must call web-tree-sitter's Query constructor once) with ts_query_new
+ * answered from a snapshot when one matches the heap. `internals`: parser.ts pinnedInternals().
+ */
+export function compileWithSnapshot<T>(internals: object | null, text: string, compile: () => T): T {
+  const m = internals as Partial<HeapBinding> | null;
+  if (!m?.HEAPU8 || !m._ts_query_new || (dirs.read.length === 0 && !dirs.write)) {
+    lastQueryCompile = 'compiled';
+    return compile();
+  }
+  const binding = m as HeapBinding;
+  const original = binding._ts_query_new;
+  binding._ts_query_new = (...args: number[]) => {
+    binding._ts_query_new = original;
+    return snapshotQueryNew(binding, original, args, textKey(text));
+  };
+  try {
+    return compile();
+  } finally {
+    binding._ts_query_new = original;
+  }
+}
+
+/** True when a snapshot of compiling `text` exists (it is used if the heap then matches too). */
+export function hasQuerySnapshot(text: string): boolean {
+  const prefix = `${textKey(text)}-`;
+  return dirs.read.some((dir) => {
+    try {
+      return readdirSync(dir).some((f) => f.startsWith(prefix));
+    } catch {
+      return false;
+    }
+  });
+}
+
+const textKey = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
+
+function snapshotQueryNew(m: HeapBinding, original: (...args: number[]) => number, args: number[], forText: string): number {
+  const heap = m.HEAPU8;
+  const key = `${forText}-${heapKey(heap)}`;
+  for (const dir of dirs.read) {
+    const address = restore(path.join(dir, `${key}.bin`), heap);
+    if (address !== null) {
+      lastQueryCompile = 'restored';
+      return address;
+    }
+  }
+  lastQueryCompile = 'compiled';
+  if (!dirs.write) return original(...args);
+  const before = heap.slice();
+  const address = original(...args);
+  const after = m.HEAPU8; // a new view if the heap grew
+  if (after.length === before.length && address !== 0) {
+    save(path.join(dirs.write, `${key}.bin`), before, after, address);
+    lastQueryCompile = 'saved';
+  }
+  return address;
+}
+
+/** Hash of the heap's used bytes (everything up to the last non-zero one) and its size. */
+function heapKey(heap: Uint8Array): string {
+  const end = usedEnd(heap);
+  return createHash('sha256').update(`${MAGIC}\0${heap.length}\0${end}\0`).update(heap.subarray(0, end)).digest('hex').slice(0, 24);
+}
+
+function usedEnd(heap: Uint8Array): number {
+  let block = heap.length;
+  // whole zero blocks from the top, compared at memcmp speed
+  while (block > 0) {
+    const from = Math.max(0, block - ZERO_BLOCK.length);
+    if (!Buffer.from(heap.buffer, heap.byteOffset + from, block - from).equals(ZERO_BLOCK.subarray(0, block - from))) break;
+    block = from;
+  }
+  let end = block;
+  while (end > 0 && heap[end - 1] === 0) end--;
+  return end;
+}
+
+/** Writes the snapshot's bytes into the heap; the compiled query's address, or null without a usable file. */
+function restore(file: string, heap: Uint8Array): number | null {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    return null;
+  }
+  try {
+    const headerLength = data.readUInt32LE(0);
+    const header = JSON.parse(data.subarray(4, 4 + headerLength).toString('utf8')) as { magic: string; size: number; address: number; runs: [number, number][] };
+    if (header.magic !== MAGIC || header.size !== heap.length) return null;
+    let at = 4 + headerLength;
+    const total = header.runs.reduce((n, [, len]) => n + len, 0);
+    if (at + total !== data.length || header.runs.some(([from, len]) => from < 0 || from + len > heap.length)) return null;
+    for (const [from, len] of header.runs) {
+      heap.set(data.subarray(at, at + len), from);
+      at += len;
+    }
+    return header.address;
+  } catch {
+    return null; // a damaged file: compile instead
+  }
+}
+
+function save(file: string, before: Uint8Array, after: Uint8Array, address: number): void {
+  const runs: [number, number][] = [];
+  for (let at = 0; at < after.length; at += PAGE) {
+    const len = Math.min(PAGE, after.length - at);
+    if (Buffer.from(after.buffer, after.byteOffset + at, len).equals(Buffer.from(before.buffer, before.byteOffset + at, len))) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[0] + last[1] === at) last[1] += len;
+    else runs.push([at, len]);
+  }
+  const header = Buffer.from(JSON.stringify({ magic: MAGIC, size: after.length, address, runs }), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  const parts = [length, header, ...runs.map(([from, len]) => Buffer.from(after.subarray(from, from + len)))];
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, Buffer.concat(parts));
+  renameSync(tmp, file);
+}
