@@ -70,6 +70,8 @@ describe('rule loading fails closed', () => {
     expect(load({ tier: 'safe' })).toThrow('tier `safe` needs a fix');
     expect(load({ id: 'Bad_Id' })).toThrow('kebab-case');
     expect(() => compileRuleSet([cloneRule, cloneRule])).toThrow('defined twice');
+    expect(load({ requires: [[]] })).toThrow('`requires` must be a list of non-empty lists of non-empty tokens');
+    expect(load({ requires: ['for'] as unknown as string[][] })).toThrow('`requires`');
   });
 });
 
@@ -79,6 +81,19 @@ describe('matching', () => {
     expect(mayMatch(rules.rules[0]!, 'fn f() {}')).toBe(false);
     expect(matchSource('a.rs', 'fn f() { let x = 1; }', rules).parsed).toBe(false);
     expect(matchSource('a.rs', 'fn f() { x.clone(); }', rules).parsed).toBe(true);
+  });
+
+  it('adds a rule\'s `requires` tokens to its triggers, for files and for item bodies', async () => {
+    const inLoop = defineRule({ ...cloneRule, id: 'clone-in-loop', requires: [['for', 'while', 'loop']] });
+    const rules = await ruleSetOf([], [inLoop]);
+    const rule = rules.rules[0]!;
+    expect(mayMatch(rule, 'fn f() { x.clone(); }')).toBe(false);
+    expect(mayMatch(rule, 'fn f() { while go() { x.clone(); } }')).toBe(true);
+    // a body with the method but no loop is left out of the parse: no match is found there
+    const filler = `// ${'x'.repeat(4096)}\n`;
+    const source = `${filler}fn a() { y.clone(); }\nfn b() { for i in v { i.clone(); } }\n`;
+    const r = matchSource('a.rs', source, rules, { includeTests: true });
+    expect(r.findings.map((f) => source.slice(f.start, f.end))).toEqual(['i.clone()']); // `y.clone()` was not parsed
   });
 
   it('sees expressions inside known macros, nested ones too, at file offsets', async () => {

@@ -17,6 +17,7 @@ const FS_HELP = 'use `tokio::fs` (`.await` it), or move the work into `tokio::ta
 export default defineRule({
   id: 'blocking-in-async',
   family: 'async',
+  requires: [['async']], // blocking(): inAsync, an async fn, block or closure around
   severity: 'warning',
   tier: 'verify',
   clippy: null,

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { normalize, resolvePath } from '../../src/engine/analysis/paths.js';
 import type { FileContext } from '../../src/engine/context.js';
-import { defineRule } from '../../src/engine/rule.js';
+import { defineRule, INSIDE_LOOP } from '../../src/engine/rule.js';
 import { loopAround } from '../sync/shared.js';
 
 export const SPAWNS = new Set([
@@ -20,6 +20,7 @@ export function spawnPath(ctx: FileContext, callee: Node): string | null {
 export default defineRule({
   id: 'spawn-in-loop',
   family: 'async',
+  requires: INSIDE_LOOP, // check(): loopAround
   severity: 'warning',
   tier: 'report-only',
   clippy: null,

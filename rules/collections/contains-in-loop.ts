@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { methodCall } from '../../src/engine/analysis/loops.js';
 import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import type { FileContext } from '../../src/engine/context.js';
-import { defineRule } from '../../src/engine/rule.js';
+import { defineRule, INSIDE_LOOP } from '../../src/engine/rule.js';
 import { visibleSeqKind } from './shared.js';
 
 interface Finding {
@@ -90,6 +90,7 @@ function classify(call: Node, ctx: FileContext): Finding | null {
 export default defineRule({
   id: 'contains-in-loop',
   family: 'collections',
+  requires: INSIDE_LOOP, // classify(): enclosingLoop
   severity: 'warning',
   tier: 'report-only',
   clippy: null,

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule } from '../../src/engine/rule.js';
+import { defineRule, INSIDE_LOOP } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { resolveBinding } from '../../src/engine/analysis/uses.js';
 import { loopBodyOf, methodCall } from './util.js';
@@ -56,6 +56,7 @@ function plan(ctx: FileContext, call: Node): Plan | null {
 export default defineRule({
   id: 'chars-nth-in-loop',
   family: 'strings',
+  requires: INSIDE_LOOP, // plan(): loopBodyOf
   severity: 'warning',
   tier: 'report-only',
   clippy: null,

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type Edit } from '../../src/engine/rule.js';
+import { defineRule, INSIDE_LOOP, type Edit } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { parseFormatString, stringLiteralParts } from '../../src/engine/format-string.js';
 import { macroName } from '../../src/engine/macros.js';
@@ -154,6 +154,7 @@ function plan(ctx: FileContext, assign: Node): Plan | null {
 export default defineRule({
   id: 'string-rebuild-in-loop',
   family: 'strings',
+  requires: INSIDE_LOOP, // plan(): loopBodyOf
   severity: 'warning',
   tier: 'verify',
   clippy: null,

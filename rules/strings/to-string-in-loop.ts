@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule } from '../../src/engine/rule.js';
+import { defineRule, INSIDE_LOOP } from '../../src/engine/rule.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { macroName } from '../../src/engine/macros.js';
 import { resolveBinding, usesOf, toRealNode } from '../../src/engine/analysis/uses.js';
@@ -71,6 +71,7 @@ function plan(ctx: FileContext, call: Node): Plan | null {
 export default defineRule({
   id: 'to-string-in-loop',
   family: 'strings',
+  requires: INSIDE_LOOP, // plan(): loopBodyOf
   severity: 'note',
   tier: 'report-only',
   clippy: null,

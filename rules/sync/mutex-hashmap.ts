@@ -13,6 +13,8 @@ export default defineRule({
   severity: 'warning',
   tier: 'report-only',
   scope: 'file', // the fix rewrites every struct literal and lock site of the field in the file
+  // lockType(): the lock's path, as the file spells or imports it, ends in `Mutex`/`RwLock`
+  requires: [['Mutex', 'RwLock']],
   clippy: null,
   optInFix: true,
   fixDependencies: ['dashmap@6'],

@@ -7,6 +7,7 @@ import { declarationOf, loopAround, methodCall, typeArgs, typeHead } from './sha
 export default defineRule({
   id: 'rc-refcell-in-loop',
   family: 'sync',
+  requires: [['for']], // check(): a `for` loop around
   severity: 'warning',
   tier: 'report-only',
   clippy: null,

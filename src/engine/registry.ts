@@ -52,6 +52,9 @@ export function validateRule(def: RuleDef): void {
   if (def.tier !== 'report-only' && !def.fix && !def.manifest) fail(def, `tier \`${def.tier}\` needs a fix`);
   if (!def.query && !def.manifest) fail(def, 'needs a query (Rust rules) or a manifest check (Cargo.toml rules)');
   if (!def.query) return;
+  if (def.requires && !(Array.isArray(def.requires) && def.requires.every((set) => Array.isArray(set) && set.length > 0 && set.every((t) => typeof t === 'string' && t.length > 0)))) {
+    fail(def, '`requires` must be a list of non-empty lists of non-empty tokens');
+  }
   for (const p of predicatesIn(def.query)) {
     if (!KNOWN_PREDICATES.has(p.name)) fail(def, `unknown query predicate \`#${p.name}\``);
   }
@@ -126,7 +129,7 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
   for (const def of sorted) {
     const idx = queryRules.indexOf(def);
     const patterns = idx >= 0 ? patternsOf[idx]! : [];
-    const rule: CompiledRule = { def, patternStart: next, patternEnd: next + patterns.length, triggers: patterns.map(patternTriggers) };
+    const rule: CompiledRule = { def, patternStart: next, patternEnd: next + patterns.length, triggers: patterns.map((p) => [...patternTriggers(p), ...(def.requires ?? [])]) };
     for (let p = 0; p < patterns.length; p++) byPattern.push(rule);
     next += patterns.length;
     rules.push(rule);
@@ -136,7 +139,7 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
   const hash = createHash('sha256');
   for (const r of rules) {
     const d = r.def;
-    hash.update(JSON.stringify([d.id, d.severity, d.tier, d.query ?? '', String(d.check ?? ''), String(d.fix ?? ''), String(d.manifest ?? '')]));
+    hash.update(JSON.stringify([d.id, d.severity, d.tier, d.query ?? '', d.requires ?? [], String(d.check ?? ''), String(d.fix ?? ''), String(d.manifest ?? '')]));
   }
   const set: RuleSet = { rules, byId, query: query ?? null, querySource, byPattern, hash: hash.digest('hex').slice(0, 16) };
   if (opts.lazyQuery) {

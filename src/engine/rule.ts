@@ -75,6 +75,14 @@ export interface RuleDef {
    * parsed whole; otherwise bodies of items without a trigger are left out (partial.ts).
    */
   scope?: 'file';
+  /**
+   * Tokens the check needs beyond what the query names, as an AND of OR-sets of whole tokens:
+   * one token of each set occurs in the item (function, or impl/trait member) holding every
+   * finding, or in the file for `scope: 'file'` rules. E.g. a check that keeps only matches
+   * inside a `for`/`while`/`loop` body: `[['for', 'while', 'loop']]`. Added to the triggers the
+   * query gives (registry.ts), so files and bodies without them are not parsed for this rule.
+   */
+  requires?: string[][];
 }
 
 export interface ManifestInput {
@@ -92,6 +100,9 @@ export interface ManifestFinding {
   help?: string;
   edits?: Edit[];
 }
+
+/** `requires` of a rule whose check keeps only matches inside a `for`/`while`/`loop` body. */
+export const INSIDE_LOOP: string[][] = [['for', 'while', 'loop']];
 
 export function defineRule(def: RuleDef): RuleDef {
   return def;

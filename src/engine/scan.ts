@@ -1,7 +1,7 @@
 // Scanning a list of files: read, prefilter, match, suppress; deterministic ordering.
 import { fromCached, toCached, type ResultCache } from '../cache/results.js';
 import { matchSource, shapesRestorable, sortFindings, type FileResult, type MatchOptions } from './match.js';
-import { loadRust } from './parser.js';
+import { loadRust, preferQuickStart } from './parser.js';
 import { mayMatch, type RuleSet } from './registry.js';
 import type { Finding } from './rule.js';
 import { readRust } from './source-file.js';
@@ -51,6 +51,9 @@ export interface FastScanInput extends ScanInput {
    */
   narrow?: (ruleIds: ReadonlySet<string>) => RuleSet;
 }
+
+/** Below this many characters to match, the WASM is compiled for a quick start (parser.ts). */
+const QUICK_START_CHARS = 256 * 1024;
 
 /** Below this many characters to match in this thread, `narrow` is used. */
 const NARROW_CHARS = 512 * 1024;
@@ -152,7 +155,10 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
     stats.workers = (await runPool(take, pool, (i, r, source) => done(i, r, source ?? null), lane)).workers;
   } else {
     await earlyPool?.terminate(); // started for a scan the cache answered, or too small after all
-    if (misses.length > 0) await loadRust();
+    if (misses.length > 0) {
+      if (missChars < QUICK_START_CHARS) preferQuickStart();
+      await loadRust();
+    }
     let rules = input.rules;
     // A smaller rule set compiles faster, unless the whole set's query is restored (query-snapshot.ts).
     if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS && !shapesRestorable(input.rules)) {
