@@ -7,14 +7,33 @@ interface Token {
   index: number;
 }
 
-function tokenize(query: string): Token[] {
+const WORD_END = new Set(['(', ')', '[', ']', '"', ';']);
+
+const tokenized = new Map<string, readonly Token[]>();
+/** Tokens of a query or pattern text; memoized, since every rule's text is read several ways at load. */
+function tokenize(query: string): readonly Token[] {
+  let tokens = tokenized.get(query);
+  if (!tokens) {
+    if (tokenized.size > 10_000) tokenized.clear(); // user rules are few; bound it anyway
+    tokenized.set(query, (tokens = scanTokens(query)));
+  }
+  return tokens;
+}
+
+/** `/\s/` without a regex per character in the common ASCII case. */
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code === 32 || (code >= 9 && code <= 13) || (code > 126 && /\s/.test(c));
+}
+
+function scanTokens(query: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < query.length) {
     const c = query[i]!;
     if (c === ';') {
       while (i < query.length && query[i] !== '\n') i++;
-    } else if (/\s/.test(c)) {
+    } else if (isSpace(c)) {
       i++;
     } else if (c === '"') {
       let j = i + 1;
@@ -40,7 +59,7 @@ function tokenize(query: string): Token[] {
       i++;
     } else {
       let j = i;
-      while (j < query.length && !/[\s()[\]";]/.test(query[j]!)) j++;
+      while (j < query.length && !WORD_END.has(query[j]!) && !isSpace(query[j]!)) j++;
       const text = query.slice(i, j);
       const kind = text.startsWith('@') ? 'capture' : text.startsWith('#') ? 'predicate' : 'other';
       // A trailing quantifier glued to a word (`(x)?` is handled above; `_?` here) stays in `other`.
