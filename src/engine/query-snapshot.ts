@@ -21,6 +21,7 @@ interface HeapBinding {
 
 const MAGIC = 'rxfix-query-snapshot-1';
 const PAGE = 256;
+const MAX_GAP = 4096;
 const ZERO_BLOCK = Buffer.alloc(1 << 16);
 
 /** Where the build puts the snapshots (scripts/query-snapshot.js). */
@@ -75,7 +76,7 @@ const textKey = (text: string) => createHash('sha256').update(text).digest('hex'
 
 function snapshotQueryNew(m: HeapBinding, original: (...args: number[]) => number, args: number[], forText: string): number {
   const heap = m.HEAPU8;
-  const key = `${forText}-${heapKey(heap)}`;
+  const key = `${forText}-${heapKey(heap, args)}`;
   for (const dir of dirs.read) {
     const address = restore(path.join(dir, `${key}.bin`), heap);
     if (address !== null) {
@@ -95,10 +96,10 @@ function snapshotQueryNew(m: HeapBinding, original: (...args: number[]) => numbe
   return address;
 }
 
-/** Hash of the heap's used bytes (everything up to the last non-zero one) and its size. */
-function heapKey(heap: Uint8Array): string {
+/** Hash of the call's arguments, the heap's used bytes (everything up to the last non-zero one) and its size. */
+function heapKey(heap: Uint8Array, args: readonly number[]): string {
   const end = usedEnd(heap);
-  return createHash('sha256').update(`${MAGIC}\0${heap.length}\0${end}\0`).update(heap.subarray(0, end)).digest('hex').slice(0, 24);
+  return createHash('sha1').update(`${MAGIC}\0${args.join(',')}\0${heap.length}\0${end}\0`).update(heap.subarray(0, end)).digest('hex').slice(0, 24);
 }
 
 function usedEnd(heap: Uint8Array): number {
@@ -140,18 +141,20 @@ function restore(file: string, heap: Uint8Array): number | null {
 }
 
 function save(file: string, before: Uint8Array, after: Uint8Array, address: number): void {
+  // Changed pages, joined across gaps of up to MAX_GAP unchanged bytes: those equal the heap a
+  // restore writes over (its hash says so), and a few copies are faster than thousands.
   const runs: [number, number][] = [];
   for (let at = 0; at < after.length; at += PAGE) {
     const len = Math.min(PAGE, after.length - at);
     if (Buffer.from(after.buffer, after.byteOffset + at, len).equals(Buffer.from(before.buffer, before.byteOffset + at, len))) continue;
     const last = runs[runs.length - 1];
-    if (last && last[0] + last[1] === at) last[1] += len;
+    if (last && at - (last[0] + last[1]) <= MAX_GAP) last[1] = at + len - last[0];
     else runs.push([at, len]);
   }
   const header = Buffer.from(JSON.stringify({ magic: MAGIC, size: after.length, address, runs }), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
-  const parts = [length, header, ...runs.map(([from, len]) => Buffer.from(after.subarray(from, from + len)))];
+  const parts = [length, header, ...runs.map(([at, len]) => Buffer.from(after.subarray(at, at + len)))];
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, Buffer.concat(parts));
