@@ -1,10 +1,10 @@
 // The shape query restored from a build-time heap snapshot (query-snapshot.ts) must give the same
 // findings as a compiled one, and only be used for the very heap it was made from.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './helpers/cli.js';
+import { ROOT, rxfix, tempDir } from './helpers/cli.js';
 
 const CHILD = path.join(__dirname, 'helpers/snapshot-child.mjs');
 const BUILT = path.join(ROOT, 'dist/query-snapshots');
@@ -58,5 +58,29 @@ describe('query snapshots', () => {
     expect(again.findings).toEqual(compiled.findings);
     // and the one saved is the one the build made (the build takes the same steps)
     expect(readdirSync(BUILT)).toContain(readdirSync(dir)[0]);
+  }, 60_000);
+
+  it('a configured rule set is compiled once and saved in the cache folder, then restored', () => {
+    const dir = tempDir();
+    const cache = path.join(dir, 'cache');
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'rxfix.toml'), '[rules]\nuseless-format = "off"\n');
+    const lib = (n: number) => `pub fn f${n}(x: &String) -> String { let s = format!("{}", x); g(&x.clone()); s }\n`;
+    const scan = (n: number) => {
+      writeFileSync(path.join(dir, 'src/lib.rs'), lib(n)); // new content: a result-cache miss
+      const r = rxfix(['scan', '--stats', '--format', 'short', '--fail-on', 'never', '--cache-dir', cache, 'src'], { cwd: dir });
+      expect(r.code).toBe(0);
+      return r;
+    };
+    const first = scan(1);
+    expect(first.stderr).toContain('query=saved');
+    expect(readdirSync(path.join(cache, 'queries')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    const second = scan(2);
+    expect(second.stderr).toContain('query=restored');
+    expect(second.stdout.replaceAll('f2', 'f1')).toBe(first.stdout);
+    expect(second.stdout).toContain('redundant-clone-arg');
+    expect(second.stdout).not.toContain('useless-format');
+    // --no-cache leaves the cache folder alone: compiled
+    expect(rxfix(['scan', '--stats', '--no-cache', '--fail-on', 'never', 'src'], { cwd: dir }).stderr).toContain('query=compiled');
   }, 60_000);
 });

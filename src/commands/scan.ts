@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { codeFingerprint, defaultCacheDir, ResultCache } from '../cache/results.js';
+import { useQuerySnapshotCache } from '../engine/query-snapshot.js';
 import { scanFilesFast, type ScanOutput } from '../engine/scan.js';
 import { decodeRust, readRust } from '../engine/source-file.js';
 import { scanManifestsFor } from '../engine/manifest.js';
@@ -42,7 +43,7 @@ export interface ScanOptions {
   cacheDir?: string;
   /** Worker threads: 0/undefined = by input size, 1 = none. */
   jobs?: number;
-  /** Print `rxfix stats: ...` (files, parsed, prefilter skips, cache hits, workers) on stderr. */
+  /** Print `rxfix stats: ...` (files, parsed, prefilter skips, cache hits, workers, how this thread got its query) on stderr. */
   stats?: boolean;
   /** perf script / callgrind / dhat files: rank findings by the cost of their function (src/bench/profile.ts). */
   profile?: string[];
@@ -92,6 +93,7 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
     return { exitCode: EXIT.ok, stdout: '', stderr: [...stderr, none].join('\n') + '\n', files: [] };
   }
   const cache = opts.cache === false ? null : new ResultCache(opts.cacheDir ? path.resolve(opts.cacheDir) : (s.config.cacheDir ?? defaultCacheDir()), s.ruleSet.hash, `${VERSION}+${codeFingerprint()}`);
+  useQuerySnapshotCache(cache?.dir ?? null);
   const scanned = await scanFilesFast({
     files,
     rules: s.ruleSet,
@@ -113,7 +115,7 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   if (cacheWarning) stderr.push(cacheWarning);
   if (opts.stats) {
     const st = scanned.stats;
-    stderr.push(`rxfix stats: files=${st.files}, parsed=${st.parsed}, prefilterSkipped=${st.prefilterSkipped}, cacheHits=${st.cacheHits}, workers=${st.workers}`);
+    stderr.push(`rxfix stats: files=${st.files}, parsed=${st.parsed}, prefilterSkipped=${st.prefilterSkipped}, cacheHits=${st.cacheHits}, workers=${st.workers}, query=${st.query}`);
   }
   stderr.push(...out.warnings.filter((w) => !w.startsWith('note:')));
   const manifests = scanManifestsFor(opts, paths, s.ruleSet, { severity: s.severity, optIn: s.optIn, display: (abs) => displayPath(abs) });

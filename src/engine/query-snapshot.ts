@@ -10,7 +10,7 @@
 // bytes back instead of compiling. Any difference falls back to compiling: the hash covers every
 // used byte of the heap, so a restore is exactly the state the compile would have left.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../version.js';
 
@@ -27,15 +27,43 @@ const ZERO_BLOCK = Buffer.alloc(1 << 16);
 /** Where the build puts the snapshots (scripts/query-snapshot.js). */
 export const BUILT_SNAPSHOTS = path.join(PACKAGE_ROOT, 'dist', 'query-snapshots');
 
-/** Where snapshots are read from and (at build time) written to; RXFIX_QUERY_SNAPSHOTS=0 compiles always. */
-let dirs: { read: string[]; write: string | null } = { read: process.env.RXFIX_QUERY_SNAPSHOTS === '0' ? [] : [BUILT_SNAPSHOTS], write: null };
+/** Snapshots kept in a user cache folder (the newest; each is ~2 MB). */
+const KEEP_IN_CACHE = 8;
+
+const disabled = () => process.env.RXFIX_QUERY_SNAPSHOTS === '0';
+
+/** Where snapshots are read from and written to (the build's, then a cache folder's); RXFIX_QUERY_SNAPSHOTS=0 compiles always. */
+let dirs: { read: string[]; write: string | null } = { read: disabled() ? [] : [BUILT_SNAPSHOTS], write: null };
 
 export function configureQuerySnapshots(read: string[], write: string | null = null): void {
   dirs = { read, write };
 }
 
-/** How the last compile went (tests and the build script report it). */
-export let lastQueryCompile: 'restored' | 'compiled' | 'saved' = 'compiled';
+/** The current folders, to hand to worker threads. */
+export function querySnapshotDirs(): { read: string[]; write: string | null } {
+  return { read: [...dirs.read], write: dirs.write };
+}
+
+/**
+ * Also keep snapshots in `cacheDir` (the scan's result cache folder, null for none): rule sets
+ * other than the built-in one (a configuration that turns rules off, user rules) compile once
+ * and are restored from then on.
+ */
+export function useQuerySnapshotCache(cacheDir: string | null): void {
+  if (disabled()) return;
+  const own = cacheDir ? path.join(cacheDir, 'queries') : null;
+  configureQuerySnapshots(own ? [BUILT_SNAPSHOTS, own] : [BUILT_SNAPSHOTS], own);
+}
+
+/** True when a compile now would be saved for later runs. */
+export function querySnapshotsWritable(): boolean {
+  return dirs.write !== null;
+}
+
+export type QueryCompile = 'none' | 'restored' | 'compiled' | 'saved';
+
+/** How this thread's last query compile went (`--stats`, tests and the build script report it). */
+export let lastQueryCompile: QueryCompile = 'none';
 
 /**
  * Runs `compile` (which must call web-tree-sitter's Query constructor once) with ts_query_new
@@ -90,8 +118,12 @@ function snapshotQueryNew(m: HeapBinding, original: (...args: number[]) => numbe
   const address = original(...args);
   const after = m.HEAPU8; // a new view if the heap grew
   if (after.length === before.length && address !== 0) {
-    save(path.join(dirs.write, `${key}.bin`), before, after, address);
-    lastQueryCompile = 'saved';
+    try {
+      save(path.join(dirs.write, `${key}.bin`), before, after, address);
+      lastQueryCompile = 'saved';
+    } catch {
+      // a read-only or full cache folder: the next run compiles again
+    }
   }
   return address;
 }
@@ -159,4 +191,15 @@ function save(file: string, before: Uint8Array, after: Uint8Array, address: numb
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, Buffer.concat(parts));
   renameSync(tmp, file);
+  prune(path.dirname(file));
+}
+
+/** Keeps the KEEP_IN_CACHE newest snapshots of a cache folder (never the build's). */
+function prune(dir: string): void {
+  if (dir === BUILT_SNAPSHOTS) return;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.bin'))
+    .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t || (a.f < b.f ? -1 : 1));
+  for (const { f } of files.slice(KEEP_IN_CACHE)) rmSync(path.join(dir, f), { force: true });
 }

@@ -2,11 +2,13 @@
 // batches of files it is sent and posts the results back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { matchSource, prepareMatching } from './match.js';
+import { configureQuerySnapshots } from './query-snapshot.js';
 import type { RuleSet } from './registry.js';
 import type { RuleRecipe, WorkerReply, WorkerRequest } from './workers.js';
 
 const port = parentPort!;
-const { recipe } = workerData as { recipe: RuleRecipe };
+const { recipe, querySnapshots } = workerData as { recipe: RuleRecipe; querySnapshots: string[] };
+configureQuerySnapshots(querySnapshots);
 
 try {
   const mod = (await import(recipe.module)) as { workerRuleSet: (arg: unknown) => Promise<RuleSet> };

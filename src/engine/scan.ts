@@ -2,6 +2,7 @@
 import { fromCached, toCached, type ResultCache } from '../cache/results.js';
 import { matchSource, shapesRestorable, sortFindings, type FileResult, type MatchOptions } from './match.js';
 import { loadRust, preferQuickStart } from './parser.js';
+import { lastQueryCompile, querySnapshotsWritable, type QueryCompile } from './query-snapshot.js';
 import { mayMatch, type RuleSet } from './registry.js';
 import type { Finding } from './rule.js';
 import { readRust } from './source-file.js';
@@ -36,6 +37,8 @@ export interface ScanStats {
   prefilterSkipped: number;
   cacheHits: number;
   workers: number;
+  /** How this thread got the rule query: compiled, restored from a snapshot, or none needed. */
+  query: QueryCompile;
 }
 
 export interface FastScanInput extends ScanInput {
@@ -96,7 +99,7 @@ export async function scanFilesFast(input: FastScanInput): Promise<ScanOutput & 
 
 async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Promise<ScanOutput & { stats: ScanStats }> {
   const out: ScanOutput = { findings: [], warnings: [], scanned: 0, skippedByPrefilter: 0, sources: new Map(), unusedIgnores: [] };
-  const stats: ScanStats = { files: 0, parsed: 0, prefilterSkipped: 0, cacheHits: 0, workers: 0 };
+  const stats: ScanStats = { files: 0, parsed: 0, prefilterSkipped: 0, cacheHits: 0, workers: 0, query: 'none' };
   const read = input.read ?? readRust;
   const cache = input.cache ?? null;
   // Sources are not kept between the passes (peak memory): a miss is read again when matched.
@@ -160,8 +163,9 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
       await loadRust();
     }
     let rules = input.rules;
-    // A smaller rule set compiles faster, unless the whole set's query is restored (query-snapshot.ts).
-    if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS && !shapesRestorable(input.rules)) {
+    // A smaller rule set compiles faster, unless the whole set's query is restored, or will be
+    // from the next run on (query-snapshot.ts): a narrowed set differs from file to file.
+    if (input.narrow && misses.length > 0 && missChars < NARROW_CHARS && !shapesRestorable(input.rules) && !querySnapshotsWritable()) {
       const ids = new Set<string>();
       for (const m of misses) {
         const source = sourceOf(slots[m.index]!);
@@ -191,6 +195,7 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
   }
   sortFindings(out.findings);
   stats.files = out.scanned;
+  stats.query = lastQueryCompile;
   stats.prefilterSkipped = out.skippedByPrefilter;
   return { ...out, stats };
 }
