@@ -47,10 +47,13 @@ export async function setup(opts: SetupOptions): Promise<Setup> {
   const allRules = [...builtinRules, ...(await loadUserRules(config.ruleFiles))];
   checkRuleIds(config, (id) => resolveRuleId(allRules, id) !== undefined);
   const { rules, severity } = selectRules(allRules, { only: opts.only, skip: opts.skip, settings: config.rules });
-  // Built-in queries are known to compile: build the combined Query only when a file needs it.
-  const lazyQuery = rules.every((r) => builtinRules.includes(r));
-  if (!lazyQuery || !opts.grammarWhenNeeded) await loadRust();
-  const ruleSet = compileRuleSet(rules, { lazyQuery });
+  // Built-in queries are known to compile; user rules' queries are compiled now, alone, so a bad
+  // one fails at load. The combined Query is then never needed (matching compiles the shape
+  // query, shapes.ts), and is built only if asked for.
+  const userRules = rules.filter((r) => !builtinRules.includes(r));
+  if (userRules.length > 0 || !opts.grammarWhenNeeded) await loadRust();
+  if (userRules.length > 0) compileRuleSet(userRules).query?.delete();
+  const ruleSet = compileRuleSet(rules, { lazyQuery: true });
   const optIn = new Set((opts.only ?? []).map((n) => resolveRuleId(allRules, n)?.id).filter((x): x is string => Boolean(x)));
   return { config, allRules, ruleSet, severity, optIn };
 }
