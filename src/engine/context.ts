@@ -3,6 +3,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Expansion, ShadowLevel } from './macros.js';
 import { LineIndex } from './positions.js';
+import { eachTokenOccurrence } from './registry.js';
 
 export interface CrateInfo {
   /** `#![no_std]` crate: `String`/`format!` come from alloc (patterns.md trap 13). */
@@ -17,6 +18,7 @@ export class FileContext {
   private readonly levelOfTree = new Map<Tree, ShadowLevel>();
   private mentionsClippy: boolean | undefined;
   private readonly lintNamed = new Map<string, boolean>();
+  private readonly tokenStarts = new Map<string, number[]>();
 
   constructor(
     readonly path: string,
@@ -31,6 +33,28 @@ export class FileContext {
 
   text(node: Node): string {
     return this.source.slice(node.startIndex, node.endIndex);
+  }
+
+  /**
+   * True when `word` occurs in the source as a whole token starting in [from, to): a necessary
+   * condition for an identifier node with that text there, checked before walking a subtree
+   * node by node (each step is a WASM call).
+   */
+  mentions(word: string, from: number, to: number): boolean {
+    let starts = this.tokenStarts.get(word);
+    if (!starts) {
+      const found: number[] = [];
+      eachTokenOccurrence(this.source, word, (i) => void found.push(i));
+      this.tokenStarts.set(word, (starts = found));
+    }
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo]! < to;
   }
 
   /** The expanded macro whose arguments hold `node`, if `node` comes from a shadow tree. */

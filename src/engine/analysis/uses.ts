@@ -315,6 +315,8 @@ export function usesOf(ctx: FileContext, binding: Binding, from = binding.ident.
   const out: Use[] = [];
   const visit = (n: Node) => {
     if (n.endIndex <= from || n.startIndex >= to) return;
+    // no token of the name in this subtree: no use, nor a format capture (`"{name}"`), in it
+    if (!ctx.mentions(binding.name, Math.max(n.startIndex, from), Math.min(n.endIndex, to))) return;
     if (n.type === 'function_item' || n.type === 'macro_definition' || n.type === 'line_comment' || n.type === 'block_comment') return;
     if (n.type === 'identifier' && n.text === binding.name) {
       if (isReadPosition(n) && sameNode(resolveBinding(ctx, n)?.ident, binding.ident)) {
