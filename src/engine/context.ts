@@ -2,7 +2,7 @@
 // from a macro's shadow tree back into the real tree (see macros.ts).
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Expansion, ShadowLevel } from './macros.js';
-import { LineIndex } from './positions.js';
+import { linesOf, type LineIndex } from './positions.js';
 import { eachTokenOccurrence } from './registry.js';
 
 export interface CrateInfo {
@@ -27,7 +27,7 @@ export class FileContext {
     readonly shadows: readonly ShadowLevel[],
     readonly crate: CrateInfo,
   ) {
-    this.lines = new LineIndex(source);
+    this.lines = linesOf(source);
     for (const s of shadows) this.levelOfTree.set(s.tree, s);
   }
 

@@ -8,7 +8,7 @@
 // expanded by the next level.
 import type { Node, Range, Tree } from 'web-tree-sitter';
 import { parseRust } from './parser.js';
-import { LineIndex, treePoint } from './positions.js';
+import { linesOf, treePoint } from './positions.js';
 
 export const EXPANDED_MACROS: ReadonlySet<string> = new Set([
   'format', 'print', 'println', 'eprint', 'eprintln', 'write', 'writeln', 'vec',
@@ -108,7 +108,7 @@ export function shadowInput(source: string, expansions: readonly Expansion[]): {
   const sorted = [...expansions].sort((a, b) => a.invocation.startIndex - b.invocation.startIndex);
   const pieces: string[] = [];
   const ranges: Range[] = [];
-  const lines = new LineIndex(source);
+  const lines = linesOf(source);
   const point = (index: number) => treePoint(lines, index);
   let at = 0;
   for (const e of sorted) {

@@ -6,7 +6,7 @@
 // patterns, so no match can lie in a left-out body.
 import type { Range } from 'web-tree-sitter';
 import { membersOf, topLevelItems, type Item, type Items } from './items.js';
-import { LineIndex, treePoint } from './positions.js';
+import { linesOf, treePoint } from './positions.js';
 import { eachTokenOccurrence, isWordChar, triggered, type CompiledRule } from './registry.js';
 
 /** Shorter runs of comments between items stay in the parse (see elide). */
@@ -132,7 +132,7 @@ function lowerBound(xs: readonly number[], x: number): number {
 }
 
 function complement(source: string, elided: readonly [number, number][]): Range[] {
-  const lines = new LineIndex(source);
+  const lines = linesOf(source);
   const point = (index: number) => treePoint(lines, index);
   const ranges: Range[] = [];
   let at = 0;

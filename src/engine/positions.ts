@@ -12,13 +12,18 @@ export function treePoint(lines: LineIndex, index: number): { row: number; colum
   return { row, column: index - lines.lineStart(row) };
 }
 
+let lastLines: LineIndex | undefined;
+/** The LineIndex of `source`, shared by the steps of one file's scan (partial ranges, macro shadows, context). */
+export function linesOf(source: string): LineIndex {
+  if (lastLines?.text !== source) lastLines = new LineIndex(source);
+  return lastLines;
+}
+
 export class LineIndex {
   private readonly starts: number[] = [0];
 
-  constructor(private readonly source: string) {
-    for (let i = 0; i < source.length; i++) {
-      if (source.charCodeAt(i) === 10) this.starts.push(i + 1);
-    }
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
   get lineCount(): number {
@@ -38,27 +43,27 @@ export class LineIndex {
   }
 
   lineStart(line0: number): number {
-    return this.starts[line0] ?? this.source.length;
+    return this.starts[line0] ?? this.text.length;
   }
 
   /** Text of a 0-based line without its line terminator. */
   lineText(line0: number): string {
     const start = this.lineStart(line0);
-    let end = line0 + 1 < this.starts.length ? this.starts[line0 + 1]! - 1 : this.source.length;
-    if (end > start && this.source.charCodeAt(end - 1) === 13) end--;
-    return this.source.slice(start, end);
+    let end = line0 + 1 < this.starts.length ? this.starts[line0 + 1]! - 1 : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, end);
   }
 
   position(index: number): Position {
     const line0 = this.lineOf(index);
-    return { line: line0 + 1, column: scalarCount(this.source, this.lineStart(line0), index) + 1 };
+    return { line: line0 + 1, column: scalarCount(this.text, this.lineStart(line0), index) + 1 };
   }
 
   /** UTF-16 index of a 1-based line and scalar column (inverse of `position`). */
   indexOf(line: number, column: number): number {
     let i = this.lineStart(line - 1);
-    for (let c = 1; c < column && i < this.source.length; c++) {
-      i += isHighSurrogate(this.source.charCodeAt(i)) ? 2 : 1;
+    for (let c = 1; c < column && i < this.text.length; c++) {
+      i += isHighSurrogate(this.text.charCodeAt(i)) ? 2 : 1;
     }
     return i;
   }
