@@ -40,6 +40,11 @@ describe('lean query matches', () => {
         const expected = shape(query.matches(tree.rootNode));
         expect(shape(shapeMatches(shapes, tree, source)), name).toEqual(expected);
         expect(shape(builtShapeMatches(shapes, tree)), `${name} (without the WASM binding)`).toEqual(expected);
+        // with every other pattern marked active: exactly those patterns' matches
+        const active = new Uint8Array(query.patternCount()).map((_, i) => i % 2);
+        const odd = shape(query.matches(tree.rootNode).filter((m) => m.patternIndex % 2 === 1));
+        expect(shape(shapeMatches(shapes, tree, source, active)), `${name} (odd patterns)`).toEqual(odd);
+        expect(shape(builtShapeMatches(shapes, tree, active)), `${name} (odd patterns, without the WASM binding)`).toEqual(odd);
         total += expected.length;
       } finally {
         tree.delete();

@@ -50,11 +50,12 @@ function makeNode(tree: Tree, h: Int32Array, at: number): Node | null {
 
 /**
  * The matches of the rule set's combined query (pattern indices and capture names of the
- * original patterns) from its shape query `set` over a tree parsed from `text`.
+ * original patterns) from its shape query `set` over a tree parsed from `text`; with `active`,
+ * only those of the patterns it marks (the rules triggered in the file: no Nodes for the others).
  */
-export function shapeMatches(set: ShapeSet, tree: Tree, text: string): QueryMatch[] {
+export function shapeMatches(set: ShapeSet, tree: Tree, text: string, active?: Uint8Array): QueryMatch[] {
   const C = binding();
-  if (!C) return builtShapeMatches(set, tree);
+  if (!C) return builtShapeMatches(set, tree, active);
   const root = tree.rootNode as unknown as { id: number; startIndex: number; startPosition: { row: number; column: number }; 0: number };
   const q = set.query as unknown as { 0: number };
   let h = C.HEAP32;
@@ -78,7 +79,9 @@ export function shapeMatches(set: ShapeSet, tree: Tree, text: string): QueryMatc
     const first = at + 2;
     at = first + captureCount * (1 + NODE_INTS);
     passing.length = 0;
-    for (const m of set.members[shape]!) if (!m.prefilter || passes(set, m.prefilter, h, first, captureCount, text)) passing.push(m);
+    for (const m of set.members[shape]!) {
+      if ((!active || active[m.pattern]) && (!m.prefilter || passes(set, m.prefilter, h, first, captureCount, text))) passing.push(m);
+    }
     if (passing.length === 0) continue;
     const indices: number[] = new Array(captureCount);
     const nodes: Node[] = new Array(captureCount);
@@ -94,12 +97,12 @@ export function shapeMatches(set: ShapeSet, tree: Tree, text: string): QueryMatc
 }
 
 /** shapeMatches() through Query.matches(), for when the WASM binding is not at hand (Parser.init ran elsewhere). */
-export function builtShapeMatches(set: ShapeSet, tree: Tree): QueryMatch[] {
+export function builtShapeMatches(set: ShapeSet, tree: Tree, active?: Uint8Array): QueryMatch[] {
   const out: QueryMatch[] = [];
   for (const match of set.query.matches(tree.rootNode)) {
     const indices = match.captures.map((c) => set.query.captureNames.indexOf(c.name));
     const nodes = match.captures.map((c) => c.node);
-    for (const m of set.members[match.patternIndex]!) emit(set, m, indices, nodes, out);
+    for (const m of set.members[match.patternIndex]!) if (!active || active[m.pattern]) emit(set, m, indices, nodes, out);
   }
   return out;
 }

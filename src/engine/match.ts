@@ -131,14 +131,15 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
     }
     const ctx = new FileContext(path, source, tree, shadows, opts.crate ?? { noStd: false, edition: null });
     const ignores = parseIgnores(source, tree, ctx.lines);
-    const activeIds = new Set(active.map((r) => r.def.id));
+    const activePatterns = new Uint8Array(rules.byPattern.length);
+    for (const r of active) activePatterns.fill(1, r.patternStart, r.patternEnd);
     // One finding per rule and span: the real tree before macro shadows, then the rule's first
     // pattern (shapes.ts may deliver one node's matches in another order than the combined query).
     const best = new Map<string, { tree: number; pattern: number; finding: Finding }>();
     for (let i = 0; i < trees.length; i++) {
-      for (const m of shapeMatches(shapes, trees[i]!, texts[i]!)) {
+      for (const m of shapeMatches(shapes, trees[i]!, texts[i]!, activePatterns)) {
         const rule = rules.byPattern[m.patternIndex];
-        if (!rule || !activeIds.has(rule.def.id)) continue;
+        if (!rule) continue;
         const f = evaluate(rule, new Captures(rule.def.id, m), ctx, opts, excludedMemo);
         if (!f) continue;
         const key = `${f.ruleId}:${f.start}:${f.end}`;
