@@ -2,7 +2,7 @@
 // from a macro's shadow tree back into the real tree (see macros.ts).
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Expansion, ShadowLevel } from './macros.js';
-import { linesOf, type LineIndex } from './positions.js';
+import { linesOf, lowerBound, type LineIndex } from './positions.js';
 import { eachTokenOccurrence } from './registry.js';
 
 export interface CrateInfo {
@@ -47,14 +47,8 @@ export class FileContext {
       eachTokenOccurrence(this.source, word, (i) => void found.push(i));
       this.tokenStarts.set(word, (starts = found));
     }
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! < from) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < starts.length && starts[lo]! < to;
+    const first = lowerBound(starts, from);
+    return first < starts.length && starts[first]! < to;
   }
 
   /** The expanded macro whose arguments hold `node`, if `node` comes from a shadow tree. */

@@ -6,7 +6,7 @@
 // patterns, so no match can lie in a left-out body.
 import type { Range } from 'web-tree-sitter';
 import { membersOf, topLevelItems, type Item, type Items } from './items.js';
-import { linesOf, treePoint } from './positions.js';
+import { linesOf, lowerBound, treePoint } from './positions.js';
 import { eachTokenOccurrence, isWordChar, triggered, type CompiledRule } from './registry.js';
 
 /** Shorter runs of comments between items stay in the parse (see elide). */
@@ -117,18 +117,6 @@ function itemLiterals(items: readonly Item[], occurrences: ReadonlyMap<string, r
     }
   }
   return out;
-}
-
-/** First index in ascending `xs` whose value is >= `x`. */
-function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function complement(source: string, elided: readonly [number, number][]): Range[] {

@@ -12,6 +12,18 @@ export function treePoint(lines: LineIndex, index: number): { row: number; colum
   return { row, column: index - lines.lineStart(row) };
 }
 
+/** First index in ascending `xs` whose value is >= `x`. */
+export function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 let lastLines: LineIndex | undefined;
 /** The LineIndex of `source`, shared by the steps of one file's scan (partial ranges, macro shadows, context). */
 export function linesOf(source: string): LineIndex {
