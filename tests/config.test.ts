@@ -86,6 +86,13 @@ describe('rxfix.toml', () => {
     const r3 = rxfix(['scan'], { cwd: bad });
     expect(r3.code).toBe(2);
     expect(r3.stderr).toContain('error: r.yaml: rule `bad-rule`: query does not compile');
+    // also when nothing is parsed: a file no rule is triggered in, or no Rust file at all
+    const quiet = repo({ 'rxfix.toml': 'rule-files = ["r.yaml"]\n', 'r.yaml': base + 'query: ((no_such_node) @x)\n', 'src/lib.rs': 'pub struct S;\n', 'empty/README': '' });
+    for (const args of [['scan', '--no-cache', 'src'], ['scan', 'empty']]) {
+      const r = rxfix(args, { cwd: quiet });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('error: r.yaml: rule `bad-rule`: query does not compile');
+    }
   });
 });
 

@@ -89,6 +89,7 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   const explicit = new Set(paths.map((p) => path.resolve(p)));
   const files = walked.files.map((abs) => ({ abs, shown: displayPath(abs) }));
   if (files.length === 0) {
+    await s.validate(); // a broken user rule is reported even when there is nothing to scan
     const none = git ? `rxfix: no ${opts.staged ? 'staged' : 'changed'} Rust files${opts.diff !== undefined ? ` since ${opts.diff}` : ''}` : `rxfix: no Rust files found under ${paths.join(', ')}`;
     return { exitCode: EXIT.ok, stdout: '', stderr: [...stderr, none].join('\n') + '\n', files: [] };
   }
@@ -106,9 +107,13 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
     cache,
     jobs: opts.jobs || undefined,
     recipe: { module: WORKER_RULES_MODULE, arg: { paths, config: opts.config, only: splitIds(opts.only), skip: splitIds(opts.skip) }, hash: s.ruleSet.hash },
-    // lazy: matching compiles its own shape query; these rules were validated when s.ruleSet was built
+    // lazy: matching compiles its own shape query; user rules are checked (afterGrammar) before any parse
     narrow: (ids) => compileRuleSet(s.ruleSet.rules.map((r) => r.def).filter((d) => ids.has(d.id)), { lazyQuery: true }),
+    afterGrammar: s.validate,
   });
+  // Nothing parsed: user rules are still checked, unless every result came from the cache, which
+  // holds results of this very rule set only (it was checked when they were made).
+  if (scanned.stats.cacheHits < scanned.stats.files) await s.validate();
   const out: ScanOutput = scanned;
   if (git?.changed) out.findings = out.findings.filter((f) => onChangedLine(git.changed!, git.root, f));
   const cacheWarning = cache?.save();

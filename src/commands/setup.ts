@@ -14,7 +14,10 @@ export interface SetupOptions {
   config?: string | false;
   only?: readonly string[];
   skip?: readonly string[];
-  /** Built-in rules only: leave loading the grammar to whoever parses (engine/scan.ts does). */
+  /**
+   * Leave loading the grammar to whoever parses (engine/scan.ts does, once it knows how much it
+   * parses: parser.ts preferQuickStart), and with it checking user rules' queries (`validate`).
+   */
   grammarWhenNeeded?: boolean;
 }
 
@@ -24,6 +27,12 @@ export interface Setup {
   ruleSet: RuleSet;
   severity: Map<string, Severity>;
   optIn: Set<string>;
+  /**
+   * With `grammarWhenNeeded`: compiles the user rules' queries (once; a no-op without user rules),
+   * throwing the load error of a bad one. Call it right after the grammar is loaded, or before
+   * reporting anything when nothing is parsed.
+   */
+  validate: () => Promise<void>;
 }
 
 export function resolveConfig(opts: SetupOptions): Config {
@@ -47,15 +56,24 @@ export async function setup(opts: SetupOptions): Promise<Setup> {
   const allRules = [...builtinRules, ...(await loadUserRules(config.ruleFiles))];
   checkRuleIds(config, (id) => resolveRuleId(allRules, id) !== undefined);
   const { rules, severity } = selectRules(allRules, { only: opts.only, skip: opts.skip, settings: config.rules });
-  // Built-in queries are known to compile; user rules' queries are compiled now, alone, so a bad
-  // one fails at load. The combined Query is then never needed (matching compiles the shape
-  // query, shapes.ts), and is built only if asked for.
+  // Built-in queries are known to compile; user rules' queries are compiled alone, so a bad one
+  // fails at load. The combined Query is then never needed (matching compiles the shape query,
+  // shapes.ts), and is built only if asked for.
   const userRules = rules.filter((r) => !builtinRules.includes(r));
-  if (userRules.length > 0 || !opts.grammarWhenNeeded) await loadRust();
-  if (userRules.length > 0) compileRuleSet(userRules).query?.delete();
+  let pending = userRules.length > 0;
+  const validate = async () => {
+    if (!pending) return;
+    pending = false;
+    await loadRust();
+    compileRuleSet(userRules).query?.delete();
+  };
+  if (!opts.grammarWhenNeeded) {
+    await loadRust();
+    await validate();
+  }
   const ruleSet = compileRuleSet(rules, { lazyQuery: true });
   const optIn = new Set((opts.only ?? []).map((n) => resolveRuleId(allRules, n)?.id).filter((x): x is string => Boolean(x)));
-  return { config, allRules, ruleSet, severity, optIn };
+  return { config, allRules, ruleSet, severity, optIn, validate };
 }
 
 /** `--only a,b --only c` → [a, b, c]. */

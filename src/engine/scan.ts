@@ -53,6 +53,8 @@ export interface FastScanInput extends ScanInput {
    * same: the other rules cannot match these files.
    */
   narrow?: (ruleIds: ReadonlySet<string>) => RuleSet;
+  /** Runs once the grammar is loaded, before anything is parsed (setup.ts validate). */
+  afterGrammar?: () => Promise<void>;
 }
 
 /** Below this many characters to match, the WASM is compiled for a quick start (parser.ts). */
@@ -154,6 +156,7 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
       pool = new WorkerPool(size - 1, input.recipe!);
     }
     await loadRust();
+    await input.afterGrammar?.();
     const lane = (it: WorkItem) => matchSource(it.shown, it.source, input.rules, it.opts);
     stats.workers = (await runPool(take, pool, (i, r, source) => done(i, r, source ?? null), lane)).workers;
   } else {
@@ -161,6 +164,7 @@ async function scanWith(input: FastScanInput, earlyPool: WorkerPool | null): Pro
     if (misses.length > 0) {
       if (missChars < QUICK_START_CHARS) preferQuickStart();
       await loadRust();
+      await input.afterGrammar?.();
     }
     let rules = input.rules;
     // A smaller rule set compiles faster, unless the whole set's query is restored, or will be
