@@ -143,8 +143,6 @@ export async function runScan(opts: ScanOptions, style: Style): Promise<CommandR
   return { exitCode, stdout, stderr: stderr.length ? stderr.join('\n') + '\n' : '', files: written };
 }
 
-/** Input below ~0.5 MB in at most 64 files, known before reading: staged blobs or named files. */
-
 interface GitInputs {
   root: string;
   files: string[];

@@ -44,14 +44,7 @@ export class LineIndex {
 
   /** 0-based line holding UTF-16 index `index`. */
   lineOf(index: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lowerBound(this.starts, index + 1) - 1; // the last line starting at or before `index`
   }
 
   lineStart(line0: number): number {

@@ -39,9 +39,9 @@ export function configureQuerySnapshots(read: string[], write: string | null = n
   dirs = { read, write };
 }
 
-/** The current folders, to hand to worker threads. */
-export function querySnapshotDirs(): { read: string[]; write: string | null } {
-  return { read: [...dirs.read], write: dirs.write };
+/** The folders snapshots are read from, to hand to worker threads (which leave saving to this one). */
+export function querySnapshotReadDirs(): string[] {
+  return [...dirs.read];
 }
 
 /**

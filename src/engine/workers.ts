@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileResult, MatchOptions } from './match.js';
-import { querySnapshotDirs } from './query-snapshot.js';
+import { querySnapshotReadDirs } from './query-snapshot.js';
 
 /** How a worker rebuilds the rule set: `module` exports `workerRuleSet(arg)` → RuleSet. */
 export interface RuleRecipe {
@@ -72,9 +72,8 @@ export class WorkerPool {
     readonly size: number,
     readonly recipe: RuleRecipe,
   ) {
+    const querySnapshots = querySnapshotReadDirs();
     for (let i = 0; i < size; i++) {
-      // workers restore query snapshots but leave saving them to this thread (query-snapshot.ts)
-      const querySnapshots = querySnapshotDirs().read;
       const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { recipe, querySnapshots } });
       this.workers.push(w);
       w.on('message', (m: WorkerReply) => this.deliver(w, m));
