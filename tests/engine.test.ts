@@ -48,6 +48,11 @@ describe('query text', () => {
     expect([...mandatoryCaptures('(a (b) @x (c)* @y [(d) @z (e) @z])')].sort()).toEqual(['x', 'z']);
   });
 
+  it('reads strings as tree-sitter unescapes them, and skips comments', () => {
+    expect(patternTriggers('(string_literal) @s (#eq? @s "a\\"b\\n\\x") ; (#eq? @s "c")')).toEqual([['a"b\nx']]);
+    expect(patternTriggers('(identifier) @s (#any-of? @s "x;y" "z")')).toEqual([['x;y', 'z']]);
+  });
+
   it('derives whole-token triggers from #match? regexes only when they are literal and fenced', () => {
     expect(regexLiterals('\\.\\s*\\blen\\b\\s*\\(')).toEqual(['len']);
     expect(regexLiterals('\\bclone\\b|\\bto_owned\\b')).toEqual(['clone', 'to_owned']);
