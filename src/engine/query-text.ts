@@ -54,9 +54,13 @@ export function splitPatterns(query: string): string[] {
   const patterns: string[] = [];
   let depth = 0;
   let start = -1;
+  let first = 0;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t]!;
-    if (depth === 0 && start < 0 && tok.kind !== 'capture' && tok.kind !== 'quant') start = tok.index;
+    if (depth === 0 && start < 0 && tok.kind !== 'capture' && tok.kind !== 'quant') {
+      start = tok.index;
+      first = t;
+    }
     if (tok.kind === 'open') depth++;
     else if (tok.kind === 'close') depth--;
     if (depth === 0 && start >= 0) {
@@ -64,7 +68,10 @@ export function splitPatterns(query: string): string[] {
       let u = t + 1;
       while (u < tokens.length && (tokens[u]!.kind === 'quant' || tokens[u]!.kind === 'capture')) u++;
       const end = u < tokens.length ? tokens[u]!.index : query.length;
-      patterns.push(query.slice(start, end));
+      const pattern = query.slice(start, end);
+      patterns.push(pattern);
+      // the pattern's tokens are these: spare the rule's readers of each pattern a second scan
+      if (!tokenized.has(pattern)) tokenized.set(pattern, tokens.slice(first, u).map((k) => ({ ...k, index: k.index - start })));
       start = -1;
       t = u - 1;
     }
