@@ -207,7 +207,9 @@ const git = (...a) => execFileSync('git', a, { cwd: repo, stdio: ['ignore', 'pip
 git('init', '-q');
 git('add', 'Cargo.toml', 'src/lib.rs');
 const stagedArgs = [BIN, 'scan', '--staged', '--fail-on', 'never', '--format', 'short'];
-const env1 = { ...process.env, RXFIX_CACHE_DIR: path.join(tmp, 'staged-cache') };
+// in-process runs first (RXFIX_SERVER=0), then the same runs with an `rxfix server` of the snapshot running
+const runtimeDir = path.join(tmp, 'server');
+const env1 = { ...process.env, RXFIX_CACHE_DIR: path.join(tmp, 'staged-cache'), RXFIX_SERVER: '0', RXFIX_RUNTIME_DIR: runtimeDir };
 check(measure(NODE, stagedArgs, { cwd: repo, env: env1 }), 'rxfix --staged'); // warm the OS file cache
 let hyperfine = spawnSync('hyperfine', ['--version']).status === 0;
 if (!hyperfine && process.getuid?.() === 0 && spawnSync('which', ['apt-get']).status === 0) {
@@ -220,17 +222,17 @@ if (!hyperfine && process.getuid?.() === 0 && spawnSync('which', ['apt-get']).st
   hyperfine = spawnSync('hyperfine', ['--version']).status === 0;
   if (!hyperfine) log('note: hyperfine unavailable; timing 20 plain runs instead');
 }
-function timeStaged(extra, label) {
+function timeStaged(extra, label, env = env1) {
   if (hyperfine) {
     const jf = path.join(tmp, `hf-${label}.json`);
     const cmd = [NODE, ...stagedArgs, ...extra].map((a) => `'${a}'`).join(' ');
-    const r = spawnSync('hyperfine', ['-N', '-w', '3', '-r', '20', '-i', '--export-json', jf, cmd], { cwd: repo, env: env1, encoding: 'utf8' });
+    const r = spawnSync('hyperfine', ['-N', '-w', '3', '-r', '20', '-i', '--export-json', jf, cmd], { cwd: repo, env, encoding: 'utf8' });
     if (r.status === 0) {
       const res = JSON.parse(readFileSync(jf, 'utf8')).results[0];
       return { wall: res.median, min: res.min, max: res.max, how: 'hyperfine -N, 20 runs, median' };
     }
   }
-  const rs = repeat(20, () => measure(NODE, [...stagedArgs, ...extra], { cwd: repo, env: env1 }));
+  const rs = repeat(20, () => measure(NODE, [...stagedArgs, ...extra], { cwd: repo, env }));
   return { wall: rs.wall, min: Math.min(...rs.runs.map((r) => r.wall)), max: Math.max(...rs.runs.map((r) => r.wall)), how: '20 runs, median', rssMb: rs.rssMb };
 }
 const nodeBase = (() => {
@@ -239,6 +241,17 @@ const nodeBase = (() => {
 })();
 const stagedMiss = timeStaged(['--no-cache'], 'miss');
 const stagedHit = timeStaged([], 'hit');
+log('one-file `rxfix scan --staged` with `rxfix server` running ...');
+const envServer = { ...env1, RXFIX_SERVER: '1' };
+check(measure(NODE, [BIN, 'server', 'start'], { cwd: repo, env: envServer }), 'rxfix server start');
+const stagedOut = (env) => spawnSync(NODE, [...stagedArgs, '--no-cache'], { cwd: repo, env, encoding: 'utf8' });
+const local = stagedOut(env1);
+const viaServer = stagedOut(envServer);
+const serverSame = local.status === viaServer.status && local.stdout === viaServer.stdout && local.stderr === viaServer.stderr;
+const served = (spawnSync(NODE, [BIN, 'server', 'status'], { env: envServer, encoding: 'utf8' }).stdout.match(/(\d+) scans? served/) ?? [])[1];
+const serverMiss = timeStaged(['--no-cache'], 'server-miss', envServer);
+const serverHit = timeStaged([], 'server-hit', envServer);
+spawnSync(NODE, [BIN, 'server', 'stop'], { env: envServer });
 
 // 5. equality checks
 let jobsSame = null;
@@ -276,11 +289,12 @@ const lines_ = [
   `rxfix warm cache                      ${f2(warm.wall).padStart(6)}   ${mb(warm.rssMb).padStart(9)}   cache hits ${warmStats.cacheHits ?? '?'}/${warmStats.files ?? '?'}, parsed ${warmStats.parsed ?? '?'}; output identical to cold: ${warmSame ? 'yes' : 'NO'}`,
   `rxfix --staged, 1 file, cache miss    ${f3(stagedMiss.wall).padStart(6)}   ${''.padStart(9)}   ${stagedMiss.how} (min ${f3(stagedMiss.min)}, max ${f3(stagedMiss.max)}); ${path.basename(path.dirname(path.dirname(pick)))}/${path.basename(pick)}, ${statSync(pick).size} bytes`,
   `rxfix --staged, 1 file, cache hit     ${f3(stagedHit.wall).padStart(6)}   ${''.padStart(9)}   ${stagedHit.how} (min ${f3(stagedHit.min)}, max ${f3(stagedHit.max)})`,
+  `  the same with \`rxfix server\` running: cache miss ${f3(serverMiss.wall)} (min ${f3(serverMiss.min)}, max ${f3(serverMiss.max)}), hit ${f3(serverHit.wall)} (min ${f3(serverHit.min)}, max ${f3(serverHit.max)}); output identical to in-process: ${serverSame ? 'yes' : 'NO'}; answered by the server: ${served === '1' ? 'yes' : `NO (${served ?? '?'} scans served)`}`,
   '',
   `ratio rxfix cold / ast-grep:          ${f2(cold.wall / sg.wall)}   (target <= 1.00)`,
   `ratio rxfix cold, same 5 rules / ast-grep: ${f2(five.wall / sg.wall)}   (the engines like for like; not the target)`,
   `ratio rxfix cold / warm:              ${f2(cold.wall / warm.wall)}x  (target >= 10)`,
-  `one-file --staged (miss / hit):       ${f3(stagedMiss.wall)} s / ${f3(stagedHit.wall)} s  (target < 0.3 s)`,
+  `one-file --staged (miss / hit):       ${f3(stagedMiss.wall)} s / ${f3(stagedHit.wall)} s in-process; ${f3(serverMiss.wall)} s / ${f3(serverHit.wall)} s with \`rxfix server\`  (target < 0.3 s)`,
   `peak RSS rxfix cold / ast-grep:       ${mb(cold.rssMb)} / ${mb(sg.rssMb)}  (target < 500 MB)`,
   `prefilter: ${coldStats.prefilterSkipped ?? '?'} of ${coldStats.files ?? '?'} files skipped without parsing (literal triggers derived from the rules' queries)`,
   `worker pool output byte-identical to --jobs 1: ${yes(jobsSame)}`,
@@ -291,4 +305,4 @@ const lines_ = [
 process.stdout.write(lines_.join('\n'));
 if (!KEEP) rmSync(tmp, { recursive: true, force: true });
 else log(`kept ${tmp}`);
-if (jobsSame === false || partialSame === false || !warmSame) process.exitCode = 1;
+if (jobsSame === false || partialSame === false || !warmSame || !serverSame || served !== '1') process.exitCode = 1;

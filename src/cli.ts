@@ -57,6 +57,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-partial', 'parse whole files (default: only the bodies of items where a rule may match)')
     .option('--stats', 'print files, parsed files, prefilter skips, cache hits and workers on stderr')
     .option('--profile <file>', 'rank findings by a profile: `perf script` output, callgrind.out or dhat JSON (repeatable)', collect, [])
+    .option('--no-server', 'run here even when an `rxfix server` is running (also: RXFIX_SERVER=0)')
     .action(async (paths: string[], o) => {
       const r = await runScan(
         {
@@ -146,6 +147,36 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = emit(io, installHook({ fix: Boolean(o.fix), force: Boolean(o.force), cwd: process.cwd() }));
     });
 
+  const server = program.command('server').description('a background process that keeps the grammar and rules loaded, so `rxfix scan` (a pre-commit hook) answers at once');
+  const idleOption = () => new Option('--idle-timeout <minutes>', 'stop after this many minutes without a scan (0: never)').default(30).argParser(parseIdleMinutes);
+  const serverCommand = async () => import('./commands/server.js');
+  server
+    .command('start')
+    .description('start the server in the background; `rxfix scan` uses it while it runs')
+    .addOption(idleOption())
+    .action(async (o) => {
+      exitCode = emit(io, { ...(await (await serverCommand()).startServer({ idleMinutes: o.idleTimeout, env: io.env })), files: [] });
+    });
+  server
+    .command('stop')
+    .description('stop the server')
+    .action(async () => {
+      exitCode = emit(io, { ...(await (await serverCommand()).stopServer(io.env)), files: [] });
+    });
+  server
+    .command('status')
+    .description('say whether the server runs (exit 0) or not (exit 1)')
+    .action(async () => {
+      exitCode = emit(io, { ...(await (await serverCommand()).serverStatus(io.env)), files: [] });
+    });
+  server
+    .command('run')
+    .description('run the server in this terminal until stopped (what `start` runs in the background)')
+    .addOption(idleOption())
+    .action(async (o) => {
+      exitCode = await (await serverCommand()).runServer({ idleMinutes: o.idleTimeout, env: io.env, main, progress: io.stderr });
+    });
+
   program
     .command('rules')
     .description('list the rules: id, family, tier and clippy equivalent')
@@ -212,6 +243,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(`error: internal error: ${(e as Error).stack ?? e}\nplease report this as an rxfix bug\n`);
     return EXIT.usage;
   }
+}
+
+function parseIdleMinutes(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new RxfixError(`error: --idle-timeout ${v}: expected minutes (0: never stop)`);
+  return n;
 }
 
 function parseJobs(v: string): number {

@@ -171,16 +171,29 @@ function planOf(rules: RuleSet): ShapePlan {
   return plan;
 }
 
-/** True when the rule set's shape query will be restored rather than compiled (query-snapshot.ts). */
+/** True when the rule set's shape query costs little: built already, or restorable from a snapshot (query-snapshot.ts). */
 export function shapesRestorable(rules: RuleSet): boolean {
-  return rules.querySource !== '' && hasQuerySnapshot(planOf(rules).text);
+  return rules.querySource !== '' && (shapeSets.has(rules.querySource) || hasQuerySnapshot(planOf(rules).text));
 }
 
-const shapeSets = new WeakMap<RuleSet, ShapeSet>();
+/**
+ * Shape queries by query text, the most recently used last: a rule set built again from the
+ * same rules (every scan of a long-lived `rxfix server`) reuses the compiled query.
+ */
+const shapeSets = new Map<string, ShapeSet>();
+const KEEP_SHAPE_SETS = 8;
+
 /** The rule set's shape query, compiled on first use (a scan the cache answers needs none). */
 function shapesOf(rules: RuleSet): ShapeSet {
-  let set = shapeSets.get(rules);
-  if (!set) shapeSets.set(rules, (set = buildShapes(planOf(rules))));
+  let set = shapeSets.get(rules.querySource);
+  if (set) shapeSets.delete(rules.querySource);
+  else set = buildShapes(planOf(rules));
+  shapeSets.set(rules.querySource, set);
+  if (shapeSets.size > KEEP_SHAPE_SETS) {
+    const [oldest, old] = shapeSets.entries().next().value as [string, ShapeSet];
+    shapeSets.delete(oldest);
+    old.query.delete();
+  }
   return set;
 }
 

@@ -13,8 +13,14 @@ export interface Run {
   stderr: string;
 }
 
+let runtimeDir: string | undefined;
+/** A socket folder of this test process: no `rxfix server` a developer runs answers the tests' scans. */
+function testRuntimeDir(): string {
+  return (runtimeDir ??= tempDir('rxfix-rt-'));
+}
+
 export function rxfix(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Run {
-  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
+  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, RXFIX_RUNTIME_DIR: testRuntimeDir(), ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, encoding: 'utf8', timeout: opts.timeout ?? 120_000, maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw r.error;
