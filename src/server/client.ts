@@ -4,7 +4,6 @@
 // Anything unexpected (no server, a refused or silent socket, a malformed reply) returns null and
 // the caller runs the scan itself; nothing is printed before the whole reply is in.
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { PROTOCOL, runtimeDirProblem, serverAddress } from './address.js';
 
 export interface ClientIo {
@@ -50,15 +49,15 @@ export async function runOnServer(argv: string[], packageRoot: string, io: Clien
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
   const request: ScanRequest = { protocol: PROTOCOL, argv, cwd: io.cwd, env, isTty: io.isTty };
-  const reply = await exchange(address.socket, request);
+  const reply = await exchange(address.socket, request, (await import('node:net')).default);
   if (!reply) return null;
   if (reply.out) io.stdout(reply.out);
   if (reply.err) io.stderr(reply.err);
   return reply.code;
 }
 
-/** Sends one request line; the server answers `{"ack":1}` on taking it, then one reply line. */
-function exchange(socket: string, request: ScanRequest): Promise<ScanReply | null> {
+/** Sends one request line (node:net is loaded only then: most runs find no server); the server answers `{"ack":1}` on taking it, then one reply line. */
+function exchange(socket: string, request: ScanRequest, net: typeof import('node:net')): Promise<ScanReply | null> {
   return new Promise((resolve) => {
     const conn = net.createConnection(socket);
     let buffered = '';
