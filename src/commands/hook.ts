@@ -87,5 +87,6 @@ export function installHook(opts: HookOptions): CommandResult {
   writeFileAtomic(hook, hookScript(opts.fix));
   chmodSync(hook, 0o755);
   notes.push(`installed ${hook}: \`rxfix scan --staged\`${opts.fix ? ' after safe fixes' : ''} runs before every commit`);
+  notes.push('for the quickest hook, keep `rxfix server start` running (it stops after 30 min without a scan)');
   return { exitCode: EXIT.ok, stdout: notes.join('\n') + '\n', stderr: '', files: [] };
 }
