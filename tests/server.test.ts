@@ -1,11 +1,11 @@
 // `rxfix server`: a scan handed to the server gives the same output and exit code as one run in
 // the client's own process, in the client's folder and environment (a hook's GIT_INDEX_FILE);
 // anything wrong with the server (stopped, killed, an unsafe socket folder) means a local run.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rxfix, tempDir, type Run } from './helpers/cli.js';
+import { BIN, rxfix, tempDir, type Run } from './helpers/cli.js';
 
 const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
 const WITH = 'pub fn name(id: u32) -> String {\n    format!("{}", id)\n}\n';
@@ -76,6 +76,28 @@ describe('rxfix server', () => {
     const b = cli(args, dir, { GIT_INDEX_FILE: other });
     expect(b.code).toBe(0);
     same(b, cli([...args, '--no-server'], dir, { GIT_INDEX_FILE: other }));
+  }, 60_000);
+
+  it('serves clients that come at once, one scan at a time, each its own answer', async () => {
+    const dirs = [crate(), crate(), crate()];
+    writeFileSync(path.join(dirs[1]!, 'src/lib.rs'), WITHOUT);
+    const childEnv = { ...process.env, ...env };
+    delete childEnv['NO_COLOR'];
+    delete childEnv['FORCE_COLOR']; // as rxfix() runs the local scans
+    const before = served(status());
+    const runs = await Promise.all(
+      dirs.map(
+        (cwd) =>
+          new Promise<Run>((resolve) => {
+            execFile(process.execPath, [BIN, 'scan', '--format', 'short', '--no-cache'], { cwd, env: childEnv }, (e, stdout, stderr) =>
+              resolve({ code: e ? Number(e.code) : 0, stdout, stderr }),
+            );
+          }),
+      ),
+    );
+    expect(served(status())).toBe(before + 3);
+    runs.forEach((r, i) => same(r, cli(['scan', '--format', 'short', '--no-cache', '--no-server'], dirs[i])));
+    expect(runs.map((r) => r.code)).toEqual([1, 0, 1]);
   }, 60_000);
 
   it('refuses a bad --idle-timeout', () => {
