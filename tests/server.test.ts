@@ -78,6 +78,26 @@ describe('rxfix server', () => {
     same(b, cli([...args, '--no-server'], dir, { GIT_INDEX_FILE: other }));
   }, 60_000);
 
+  it('runs configured rule sets, and saves no query snapshot of its used heap in the cache folder', () => {
+    const dir = crate();
+    writeFileSync(path.join(dir, 'rxfix.toml'), '[rules]\nuseless-format = "off"\n');
+    writeFileSync(path.join(dir, 'src/lib.rs'), `${WITH}pub fn k(x: &String) -> String { x.clone().to_string() }\n`);
+    const cacheOf = (name: string) => path.join(dir, name);
+    const queries = (name: string) => {
+      try {
+        return readdirSync(path.join(cacheOf(name), 'queries')).filter((f) => f.endsWith('.bin'));
+      } catch {
+        return [];
+      }
+    };
+    const onServer = cli(['scan', '--format', 'short', '--cache-dir', cacheOf('served')], dir);
+    const local = cli(['scan', '--format', 'short', '--no-server', '--cache-dir', cacheOf('local')], dir);
+    same(onServer, local);
+    expect(onServer.stdout).not.toContain('useless-format');
+    expect(queries('local')).toHaveLength(1);
+    expect(queries('served')).toEqual([]);
+  }, 60_000);
+
   it('serves clients that come at once, one scan at a time, each its own answer', async () => {
     const dirs = [crate(), crate(), crate()];
     writeFileSync(path.join(dirs[1]!, 'src/lib.rs'), WITHOUT);

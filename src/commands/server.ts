@@ -94,12 +94,14 @@ export async function runServer(opts: { idleMinutes: number; env: NodeJS.Process
     idleMs: opts.idleMinutes * 60_000,
     warm: async () => {
       // what every scan needs first: the grammar and the built-in rules' shape query
-      const [{ loadRust }, { prepareMatching }, { compileRuleSet }, { builtinRules }] = await Promise.all([
+      const [{ loadRust }, { prepareMatching }, { compileRuleSet }, { builtinRules }, { neverSaveQuerySnapshots }] = await Promise.all([
         import('../engine/parser.js'),
         import('../engine/match.js'),
         import('../engine/registry.js'),
         import('../../rules/index.js'),
+        import('../engine/query-snapshot.js'),
       ]);
+      neverSaveQuerySnapshots();
       await loadRust();
       prepareMatching(compileRuleSet(builtinRules, { lazyQuery: true }));
     },

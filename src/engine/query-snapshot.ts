@@ -56,7 +56,18 @@ export function querySnapshotReadDirs(): string[] {
 export function useQuerySnapshotCache(cacheDir: string | null): void {
   if (disabled()) return;
   const own = cacheDir ? path.join(cacheDir, 'queries') : null;
-  configureQuerySnapshots(own ? [BUILT_SNAPSHOTS, own] : [BUILT_SNAPSHOTS], own);
+  configureQuerySnapshots(own ? [BUILT_SNAPSHOTS, own] : [BUILT_SNAPSHOTS], longLived ? null : own);
+}
+
+let longLived = false;
+/**
+ * For a process that scans many times (`rxfix server`): its heap is no fresh one by the time it
+ * compiles a configured rule set, so a snapshot of that compile would never match a later run;
+ * saving one would only push useful ones out of the cache folder.
+ */
+export function neverSaveQuerySnapshots(): void {
+  longLived = true;
+  dirs = { read: dirs.read, write: null };
 }
 
 /** True when a compile now would be saved for later runs. */
