@@ -61,12 +61,14 @@ export async function serve(opts: ServeOptions): Promise<void> {
       }
       conn.write('{"ack":1}\n');
       clearTimeout(idle);
-      queue = queue.then(async () => {
-        const reply = await runRequest(opts.main, msg);
-        served++;
-        if (!conn.destroyed) conn.end(JSON.stringify(reply) + '\n');
-        armIdle();
-      });
+      queue = queue
+        .then(async () => {
+          const reply = await runRequest(opts.main, msg);
+          served++;
+          if (!conn.destroyed) conn.end(JSON.stringify(reply) + '\n');
+        })
+        .catch(() => void conn.destroy()) // the client runs the scan itself; the queue goes on
+        .finally(armIdle);
     });
   });
 
