@@ -35,6 +35,8 @@ export interface ServeOptions {
 export async function serve(opts: ServeOptions): Promise<void> {
   const problem = runtimeDirProblem(opts.address.dir, true);
   if (problem) throw new Error(`cannot use the socket folder: ${problem}`);
+  // a folder that stays: the one `start` ran in may be removed while the server lives
+  if (process.platform !== 'win32') process.chdir(opts.address.dir);
   const started = Date.now();
   let served = 0;
   let queue: Promise<void> = Promise.resolve();
