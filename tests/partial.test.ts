@@ -8,7 +8,8 @@ import { topLevelItems, membersOf } from '../src/engine/items.js';
 import { builtShapeMatches, shapeMatches } from '../src/engine/lean-matches.js';
 import { buildShapes, planShapes } from '../src/engine/shapes.js';
 import { matchSource } from '../src/engine/match.js';
-import { parseRust } from '../src/engine/parser.js';
+import { Parser } from 'web-tree-sitter';
+import { parseRust, rangeReader, rust } from '../src/engine/parser.js';
 import { literalOccurrences, partialRanges } from '../src/engine/partial.js';
 import { containsToken, triggered, type RuleSet } from '../src/engine/registry.js';
 import { rxfix, tempDir } from './helpers/cli.js';
@@ -167,6 +168,37 @@ describe('literal occurrences', () => {
       const occ = literalOccurrences(source, lits);
       for (const lit of lits) expect(occ.has(lit), `${name}: ${lit}`).toBe(containsToken(source, lit));
     }
+  });
+});
+
+describe('reading a partial parse', () => {
+  const range = (startIndex: number, endIndex: number) => ({ startIndex, endIndex, startPosition: { row: 0, column: startIndex }, endPosition: { row: 0, column: endIndex } });
+
+  it('hands over the rest of the range read, and of the ranges right after it, never an empty text before the end', () => {
+    const source = 'a'.repeat(20_000);
+    const read = rangeReader(source, [range(0, 100), range(150, 300), range(5_000, 6_000), range(19_990, 20_000)]);
+    expect(read(0).length).toBe(300); // across a 50-character gap
+    expect(read(200).length).toBe(100);
+    expect(read(5_000).length).toBe(1_000); // a long gap stops it
+    expect(read(19_995)).toBe('aaaaa');
+    expect(read(20_000)).toBe('');
+    expect(read(7_000).length).toBe(5_119); // outside every range: a whole buffer, as before
+  });
+
+  it('gives the same trees as reading the whole text', () => {
+    const source = fixtureSources().map((f) => `mod m_${f.name.replaceAll('-', '_')} {\n${f.source}\n}\n`).join('');
+    const lits = new Set(rules.rules.flatMap((r) => r.triggers.flat(2)));
+    const occ = literalOccurrences(source, lits);
+    const ranges = partialRanges(source, rules.rules.filter((r) => triggered(r, (l) => occ.has(l))), occ)!;
+    expect(ranges.length).toBeGreaterThan(1);
+    const a = parseRust(source, ranges);
+    const plain = new Parser();
+    plain.setLanguage(rust());
+    const b = plain.parse(source, null, { includedRanges: ranges })!; // web-tree-sitter reading the whole string
+    plain.delete();
+    expect(a.rootNode.toString()).toBe(b.rootNode.toString());
+    a.delete();
+    b.delete();
   });
 });
 
