@@ -82,7 +82,23 @@ function itemsIn(src: string, from: number, n: number): Items | null {
   };
   let i = from;
   while (i < n) {
+    if (depth > 0) {
+      // inside a group only brackets, strings, chars and comments matter: jump to the next one
+      let c = src.charCodeAt(i);
+      while (c > 127 || STOP[c] === 0) {
+        if (++i >= n) break;
+        c = src.charCodeAt(i);
+      }
+      if (i >= n) break;
+    }
     const c = src.charCodeAt(i);
+    if (c === 34 /* " */ && depth > 0) {
+      // the jump passed over any r, br or cr prefix (and hashes) of a raw string: look back for it
+      const raw = rawStringStart(src, i);
+      i = raw >= 0 ? skipRawString(src, raw) : skipString(src, i + 1);
+      if (i < 0) return null;
+      continue;
+    }
     // trivia
     if (c === 47 /* / */ && src.charCodeAt(i + 1) === 47) {
       let nl = src.indexOf('\n', i);
@@ -212,6 +228,24 @@ function itemsIn(src: string, from: number, n: number): Items | null {
   if (depth !== 0) return null;
   if (start >= 0) finish(n);
   return items;
+}
+
+/** The ASCII characters that may open or close a group, a string, a char or a comment. */
+const STOP = new Uint8Array(128);
+for (const ch of '"\'/()[]{}') STOP[ch.charCodeAt(0)] = 1;
+
+/**
+ * At a `"`: where the `#`s or `"` after the `r` of a raw string prefix (`r`, `br`, `cr`, then
+ * hashes) begin, as skipRawString expects them, or -1 when the quote opens a plain string.
+ */
+function rawStringStart(src: string, quote: number): number {
+  let k = quote;
+  while (src.charCodeAt(k - 1) === 35 /* # */) k--;
+  if (src.charCodeAt(k - 1) !== 114 /* r */) return -1;
+  let w = k - 1;
+  const before = src.charCodeAt(w - 1);
+  if (before === 98 /* b */ || before === 99 /* c */) w--;
+  return w > 0 && isWord(src.charCodeAt(w - 1)) ? -1 : k;
 }
 
 function skipSpace(src: string, i: number): number {
