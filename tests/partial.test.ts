@@ -127,6 +127,16 @@ describe('top-level items', () => {
     expect(src.slice(items[0]!.close - 4, items[0]!.close + 1)).toBe("'}' }");
   });
 
+  it('tells raw strings from plain ones inside bodies, whatever their prefix', () => {
+    const src = [
+      'fn a() { let _ = (r"\\", br"}\\", cr##"}"#}"##, b"\\"}", c"}", ar"}"); }',
+      'fn b() { f(x r"{"); g(r#r#"{"#); }',
+      'fn c() {}',
+    ].join('\n');
+    const items = topLevelItems(src)!;
+    expect(items.map((i) => src.slice(i.start, i.end))).toEqual(src.split('\n'));
+  });
+
   it('keeps generic defaults, where clauses and const generics from ending an item early', () => {
     const src = [
       'impl<T: Iterator<Item = u8>> Tr for W<T> where T: Clone { fn a(&self) -> u8 { 1 } }',
