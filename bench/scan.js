@@ -11,7 +11,8 @@
 // the equality checks: single thread vs worker pool (byte-identical JSON) and item-level
 // partial parsing vs full parsing (identical findings).
 //
-// Options: --runs N (timed runs per tool, median; default 1), --quick (skip equality checks),
+// Options: --runs N (rounds of ast-grep and rxfix cold runs, interleaved; medians and the median
+//          of the rounds' ratios; default 1), --quick (skip equality checks),
 //          --corpus DIR (use an existing folder of crates), --keep (keep temp folders).
 // Environment: RXFIX_BENCH_CORPUS=DIR, same as --corpus.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -103,10 +104,14 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+function summarize(runs) {
+  return { wall: median(runs.map((r) => r.wall)), rssMb: Math.max(...runs.map((r) => r.rssMb)), runs };
+}
+
 function repeat(n, fn) {
   const rs = [];
   for (let i = 0; i < n; i++) rs.push(fn(i));
-  return { wall: median(rs.map((r) => r.wall)), rssMb: Math.max(...rs.map((r) => r.rssMb)), runs: rs };
+  return summarize(rs);
 }
 
 function check(r, what, okCodes = [0, 1]) {
@@ -162,25 +167,32 @@ const cacheDir = path.join(tmp, 'cache');
 const rxArgs = ['scan', '--include-tests', '--no-config', '--format', 'json', '--fail-on', 'never', '--stats'];
 const NODE = process.execPath;
 
-// 1. ast-grep, 5 rules
-log(`ast-grep (${sgVersion}), 5 rules ...`);
+// 1.-2. ast-grep with 5 rules, rxfix cold with all built-in rules (empty cache each run) and
+// rxfix cold with ast-grep's 5 rules, in interleaved rounds: this VM's speed drifts by 20-30 %
+// over minutes, so each ratio is taken within a round (paired) and the median of those reported.
+const SAME_RULES = readdirSync(path.join(ROOT, 'bench/ast-grep/rules')).filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4)).sort();
 const sgOut = path.join(tmp, 'ast-grep.json');
-const sg = repeat(RUNS, () => check(measure(SG, ['scan', '-c', SG_CONFIG, '--json=stream', '--inspect', 'summary', ...dirs], { outFile: sgOut }), 'ast-grep', [0, 1]));
+const coldOut = path.join(tmp, 'rxfix-cold.json');
+const rounds = { sg: [], cold: [], five: [] };
+for (let i = 0; i < RUNS; i++) {
+  const round = RUNS > 1 ? ` (round ${i + 1} of ${RUNS})` : '';
+  log(`ast-grep (${sgVersion}), 5 rules${round} ...`);
+  rounds.sg.push(check(measure(SG, ['scan', '-c', SG_CONFIG, '--json=stream', '--inspect', 'summary', ...dirs], { outFile: sgOut }), 'ast-grep', [0, 1]));
+  log(`rxfix cold (all built-in rules, empty cache)${round} ...`);
+  rmSync(cacheDir, { recursive: true, force: true });
+  rounds.cold.push(check(measure(NODE, [BIN, ...rxArgs, '--cache-dir', cacheDir, ...dirs], { outFile: coldOut }), 'rxfix cold'));
+  // the same five rules ast-grep runs (bench/ast-grep/rules): the engines compared like for like
+  log(`rxfix cold, the ${SAME_RULES.length} rules ast-grep runs (--only ${SAME_RULES.join(',')})${round} ...`);
+  rounds.five.push(check(measure(NODE, [BIN, ...rxArgs, '--no-cache', '--only', SAME_RULES.join(','), ...dirs]), 'rxfix cold, 5 rules'));
+}
+const sg = summarize(rounds.sg);
+const cold = summarize(rounds.cold);
+const five = summarize(rounds.five);
+const pairedRatio = (runs) => median(runs.map((r, i) => r.wall / rounds.sg[i].wall));
+const roundRatios = (runs) => runs.map((r, i) => (r.wall / rounds.sg[i].wall).toFixed(2)).join(', ');
 const sgFiles = Number(/scannedFileCount=(\d+)/.exec(sg.runs[0].stderr)?.[1] ?? NaN);
 const sgMatches = readFileSync(sgOut, 'utf8').split('\n').filter(Boolean).length;
-
-// 2. rxfix cold (empty cache each run) and 3. warm
-log('rxfix cold (all built-in rules, empty cache) ...');
-const coldOut = path.join(tmp, 'rxfix-cold.json');
-const cold = repeat(RUNS, () => {
-  rmSync(cacheDir, { recursive: true, force: true });
-  return check(measure(NODE, [BIN, ...rxArgs, '--cache-dir', cacheDir, ...dirs], { outFile: coldOut }), 'rxfix cold');
-});
 const coldStats = stats(cold.runs[0].stderr);
-// The same five rules ast-grep runs (bench/ast-grep/rules): the engines compared like for like.
-const SAME_RULES = readdirSync(path.join(ROOT, 'bench/ast-grep/rules')).filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4)).sort();
-log(`rxfix cold, the ${SAME_RULES.length} rules ast-grep runs (--only ${SAME_RULES.join(',')}) ...`);
-const five = repeat(RUNS, () => check(measure(NODE, [BIN, ...rxArgs, '--no-cache', '--only', SAME_RULES.join(','), ...dirs]), 'rxfix cold, 5 rules'));
 const fiveStats = stats(five.runs[0].stderr);
 log('rxfix warm (cache from the cold run) ...');
 const warmOut = path.join(tmp, 'rxfix-warm.json');
@@ -277,7 +289,7 @@ const yes = (b) => (b === null ? (QUICK ? 'not checked (--quick)' : 'not checked
 const lines_ = [
   '',
   `rxfix ${version} vs ${sgVersion} — ${new Date().toISOString()}`,
-  `machine: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; timed runs per tool: ${RUNS} (median)`,
+  `machine: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; timed runs per tool: ${RUNS} (median${RUNS > 1 ? '; ast-grep and rxfix cold interleaved' : ''})`,
   `load average (1 min) at start / end: ${load0[0].toFixed(1)} / ${os.loadavg()[0].toFixed(1)}; \`node -e 0\` takes ${f3(nodeBase)} s here (about 0.08 s on an idle machine)`,
   `corpus: ${dirs.length} crates (bench/corpus/Cargo.lock, *-sys bindings excluded) in ${corpus}`,
   `        ${walked.files.length} files, ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(1)} MB (ast-grep scanned ${sgFiles} files)`,
@@ -291,8 +303,8 @@ const lines_ = [
   `rxfix --staged, 1 file, cache hit     ${f3(stagedHit.wall).padStart(6)}   ${''.padStart(9)}   ${stagedHit.how} (min ${f3(stagedHit.min)}, max ${f3(stagedHit.max)})`,
   `  the same with \`rxfix server\` running: cache miss ${f3(serverMiss.wall)} (min ${f3(serverMiss.min)}, max ${f3(serverMiss.max)}), hit ${f3(serverHit.wall)} (min ${f3(serverHit.min)}, max ${f3(serverHit.max)}); output identical to in-process: ${serverSame ? 'yes' : 'NO'}; answered by the server: ${served === '1' ? 'yes' : `NO (${served ?? '?'} scans served)`}`,
   '',
-  `ratio rxfix cold / ast-grep:          ${f2(cold.wall / sg.wall)}   (target <= 1.00)`,
-  `ratio rxfix cold, same 5 rules / ast-grep: ${f2(five.wall / sg.wall)}   (the engines like for like; not the target)`,
+  `ratio rxfix cold / ast-grep:          ${f2(pairedRatio(cold.runs))}   (target <= 1.00)${RUNS > 1 ? `; median of the rounds' ratios ${roundRatios(cold.runs)}` : ''}`,
+  `ratio rxfix cold, same 5 rules / ast-grep: ${f2(pairedRatio(five.runs))}   (the engines like for like; not the target)`,
   `ratio rxfix cold / warm:              ${f2(cold.wall / warm.wall)}x  (target >= 10)`,
   `one-file --staged (miss / hit):       ${f3(stagedMiss.wall)} s / ${f3(stagedHit.wall)} s in-process; ${f3(serverMiss.wall)} s / ${f3(serverHit.wall)} s with \`rxfix server\`  (target < 0.3 s)`,
   `peak RSS rxfix cold / ast-grep:       ${mb(cold.rssMb)} / ${mb(sg.rssMb)}  (target < 500 MB)`,
