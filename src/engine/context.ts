@@ -19,6 +19,8 @@ export class FileContext {
   private mentionsClippy: boolean | undefined;
   private readonly lintNamed = new Map<string, boolean>();
   private readonly tokenStarts = new Map<string, number[]>();
+  /** parent() answers by tree and node id: each `node.parent` is a WASM call that walks down from the root. */
+  private readonly parents = new Map<Tree, Map<number, Node | null>>();
 
   constructor(
     readonly path: string,
@@ -78,6 +80,14 @@ export class FileContext {
 
   /** The parent of `node`, stepping from a shadow tree's top statement to the real invocation. */
   parent(node: Node): Node | null {
+    let known = this.parents.get(node.tree);
+    if (!known) this.parents.set(node.tree, (known = new Map()));
+    let p = known.get(node.id);
+    if (p === undefined) known.set(node.id, (p = this.parentOf(node)));
+    return p;
+  }
+
+  private parentOf(node: Node): Node | null {
     const p = node.parent;
     if (p && p.type !== 'source_file') return p;
     const level = this.levelOfTree.get(node.tree);
