@@ -13,13 +13,26 @@ export interface CrateInfo {
   dependencies?: Record<string, string[]>;
 }
 
+/** `node.parent` by tree and node id, for one file's trees: each `node.parent` is a WASM call that walks down from the root. */
+export class TreeParents {
+  private readonly byTree = new Map<Tree, Map<number, Node | null>>();
+
+  of(node: Node): Node | null {
+    let known = this.byTree.get(node.tree);
+    if (!known) this.byTree.set(node.tree, (known = new Map()));
+    let p = known.get(node.id);
+    if (p === undefined) known.set(node.id, (p = node.parent));
+    return p;
+  }
+}
+
 export class FileContext {
   readonly lines: LineIndex;
   private readonly levelOfTree = new Map<Tree, ShadowLevel>();
   private mentionsClippy: boolean | undefined;
   private readonly lintNamed = new Map<string, boolean>();
   private readonly tokenStarts = new Map<string, number[]>();
-  /** parent() answers by tree and node id: each `node.parent` is a WASM call that walks down from the root. */
+  /** parent() answers by tree and node id (it crosses from macro shadows to their invocation). */
   private readonly parents = new Map<Tree, Map<number, Node | null>>();
 
   constructor(
@@ -28,6 +41,7 @@ export class FileContext {
     readonly tree: Tree,
     readonly shadows: readonly ShadowLevel[],
     readonly crate: CrateInfo,
+    readonly treeParents = new TreeParents(),
   ) {
     this.lines = linesOf(source);
     for (const s of shadows) this.levelOfTree.set(s.tree, s);
@@ -88,7 +102,7 @@ export class FileContext {
   }
 
   private parentOf(node: Node): Node | null {
-    const p = node.parent;
+    const p = this.treeParents.of(node);
     if (p && p.type !== 'source_file') return p;
     const level = this.levelOfTree.get(node.tree);
     if (!level) return p;

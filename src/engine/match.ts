@@ -1,7 +1,7 @@
 // Matching one file: literal prefilter, one parse, macro shadow levels, one combined query per
 // tree, exclusion of non-code contexts, rule checks and fixes. Pure apart from the WASM parser.
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
-import { FileContext, type CrateInfo } from './context.js';
+import { FileContext, TreeParents, type CrateInfo } from './context.js';
 import { shapeMatches } from './lean-matches.js';
 import { expandMacros } from './macros.js';
 import { parseRust } from './parser.js';
@@ -65,10 +65,10 @@ class Captures implements RuleMatch {
  * answer, one per file) stops the walk at the first ancestor already answered: matches share
  * most of their ancestors, and each step up is a WASM call.
  */
-function hasExcludedAncestor(node: Node, memo?: Map<number, boolean>): boolean {
+function hasExcludedAncestor(node: Node, parents: TreeParents, memo?: Map<number, boolean>): boolean {
   const path: number[] = [];
   let result = false;
-  for (let cur = node.parent; cur; cur = cur.parent) {
+  for (let cur = parents.of(node); cur; cur = parents.of(cur)) {
     if (NEVER_INSIDE.has(cur.type)) {
       result = true;
       break;
@@ -86,7 +86,7 @@ function hasExcludedAncestor(node: Node, memo?: Map<number, boolean>): boolean {
 }
 
 function insideExcluded(ctx: FileContext, node: Node, memo: Map<number, boolean>): boolean {
-  if (hasExcludedAncestor(node, memo)) return true;
+  if (hasExcludedAncestor(node, ctx.treeParents, memo)) return true;
   // A node from a macro's shadow tree must lie within the invocation's arguments.
   if (node.tree !== ctx.tree) {
     const e = ctx.expansionOf(node);
@@ -124,12 +124,13 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
   const texts: string[] = [parseText];
   try {
     const excludedMemo = new Map<number, boolean>();
-    const shadows = expandMacros(parseText, tree, (inv) => !hasExcludedAncestor(inv, excludedMemo));
+    const parents = new TreeParents();
+    const shadows = expandMacros(parseText, tree, (inv) => !hasExcludedAncestor(inv, parents, excludedMemo));
     for (const s of shadows) {
       trees.push(s.tree);
       texts.push(s.text);
     }
-    const ctx = new FileContext(path, source, tree, shadows, opts.crate ?? { noStd: false, edition: null });
+    const ctx = new FileContext(path, source, tree, shadows, opts.crate ?? { noStd: false, edition: null }, parents);
     const ignores = parseIgnores(source, tree, ctx.lines);
     const activePatterns = new Uint8Array(rules.byPattern.length);
     for (const r of active) activePatterns.fill(1, r.patternStart, r.patternEnd);
