@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../../src/engine/rule.js';
+import { rememberLast } from '../../src/engine/memo.js';
 import type { FileContext } from '../../src/engine/context.js';
 import { findConstOrStatic, isPrimitiveCopyTypeText, primitiveShadowed, typeHintOf } from '../../src/engine/analysis/types.js';
 
@@ -29,6 +30,8 @@ function valuePosition(ctx: FileContext, call: Node): boolean {
   if (p.type === 'index_expression') return false;
   return true;
 }
+
+const definesByValueClone = rememberLast((source) => /\bfn\s+clone\s*\(\s*(mut\s+)?self\b/.test(source));
 
 export default defineRule({
   id: 'clone-on-copy',
@@ -60,7 +63,7 @@ temporary; \`x.add_assign(1)\` would mutate \`x\`), under \`&mut\`, an assignmen
   check(m, ctx) {
     if (m.cap('args').namedChildCount > 0) return false;
     // a user trait with a by-value `fn clone(self)` would win method resolution over Clone::clone
-    if (/\bfn\s+clone\s*\(\s*(mut\s+)?self\b/.test(ctx.source)) return false;
+    if (definesByValueClone(ctx.source)) return false;
     const t = copyType(ctx, m.cap('recv'));
     if (!t || !valuePosition(ctx, m.node)) return false;
     return { message: `\`.clone()\` on \`${m.cap('recv').text}\`, a \`${t.replace(/\{integer\}/, 'integer').replace(/\{float\}/, 'float')}\` (Copy)` };

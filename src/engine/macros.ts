@@ -7,6 +7,7 @@
 // the right bytes. Nested known macros appear as macro invocations in the shadow tree and are
 // expanded by the next level.
 import type { Node, Range, Tree } from 'web-tree-sitter';
+import { rememberLast } from './memo.js';
 import { parseRust } from './parser.js';
 import { linesOf, treePoint } from './positions.js';
 
@@ -44,11 +45,11 @@ export function macroName(invocation: Node): string {
 }
 
 /** Known macros are not expanded in files that define a macro of the same name (trap 8). */
-export function userDefinedMacroNames(source: string): Set<string> {
+export const userDefinedMacroNames: (source: string) => ReadonlySet<string> = rememberLast((source) => {
   const names = new Set<string>();
   for (const m of source.matchAll(/macro_rules!\s*([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]!);
   return names;
-}
+});
 
 /** A known macro's name followed by `!` (any path before it): where invocations may start. */
 const INVOCATION_NAME = new RegExp(`\\b(?:${[...EXPANDED_MACROS].join('|')})\\s*!`, 'g');
@@ -57,7 +58,7 @@ const INVOCATION_NAME = new RegExp(`\\b(?:${[...EXPANDED_MACROS].join('|')})\\s*
  * Invocations of known macros in `root`'s tree, found from their names in the text (few) rather
  * than by walking every macro invocation of the tree (quote!-heavy files have thousands).
  */
-function collectInvocations(root: Node, text: string, level: number, shadowed: Set<string>, accept: (n: Node) => boolean): Expansion[] {
+function collectInvocations(root: Node, text: string, level: number, shadowed: ReadonlySet<string>, accept: (n: Node) => boolean): Expansion[] {
   const out: Expansion[] = [];
   for (const m of text.matchAll(INVOCATION_NAME)) {
     const at = m.index;
