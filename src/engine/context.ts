@@ -13,16 +13,27 @@ export interface CrateInfo {
   dependencies?: Record<string, string[]>;
 }
 
-/** `node.parent` by tree and node id, for one file's trees: each `node.parent` is a WASM call that walks down from the root. */
-export class TreeParents {
-  private readonly byTree = new Map<Tree, Map<number, Node | null>>();
+/** Answers about nodes, kept by tree and node id: each question would otherwise be WASM calls again. */
+class NodeMemo<T> {
+  private readonly byTree = new Map<Tree, Map<number, T>>();
 
-  of(node: Node): Node | null {
+  get(node: Node, compute: (node: Node) => T): T {
     let known = this.byTree.get(node.tree);
     if (!known) this.byTree.set(node.tree, (known = new Map()));
-    let p = known.get(node.id);
-    if (p === undefined) known.set(node.id, (p = node.parent));
-    return p;
+    let v = known.get(node.id);
+    if (v === undefined && !known.has(node.id)) known.set(node.id, (v = compute(node)));
+    return v as T;
+  }
+}
+
+const treeParent = (node: Node) => node.parent;
+
+/** `node.parent` for one file's trees: each `node.parent` is a WASM call that walks down from the root. */
+export class TreeParents {
+  private readonly memo = new NodeMemo<Node | null>();
+
+  of(node: Node): Node | null {
+    return this.memo.get(node, treeParent);
   }
 }
 
@@ -32,8 +43,8 @@ export class FileContext {
   private mentionsClippy: boolean | undefined;
   private readonly lintNamed = new Map<string, boolean>();
   private readonly tokenStarts = new Map<string, number[]>();
-  /** parent() answers by tree and node id (it crosses from macro shadows to their invocation). */
-  private readonly parents = new Map<Tree, Map<number, Node | null>>();
+  /** parent()'s answers (it crosses from macro shadows to their invocation). */
+  private readonly parents = new NodeMemo<Node | null>();
 
   constructor(
     readonly path: string,
@@ -94,14 +105,10 @@ export class FileContext {
 
   /** The parent of `node`, stepping from a shadow tree's top statement to the real invocation. */
   parent(node: Node): Node | null {
-    let known = this.parents.get(node.tree);
-    if (!known) this.parents.set(node.tree, (known = new Map()));
-    let p = known.get(node.id);
-    if (p === undefined) known.set(node.id, (p = this.parentOf(node)));
-    return p;
+    return this.parents.get(node, this.parentOf);
   }
 
-  private parentOf(node: Node): Node | null {
+  private readonly parentOf = (node: Node): Node | null => {
     const p = this.treeParents.of(node);
     if (p && p.type !== 'source_file') return p;
     const level = this.levelOfTree.get(node.tree);
@@ -109,7 +116,7 @@ export class FileContext {
     // a shadow tree's top statement spans the whole shell (`println (..);`), not only the interior
     const e = this.expansionOf(node) ?? level.expansions.find((x) => node.startIndex >= x.invocation.startIndex && node.startIndex < x.invocation.endIndex);
     return e ? e.invocation : null;
-  }
+  };
 
   /** Ancestors from the nearest outwards, crossing macro boundaries. */
   *ancestors(node: Node): Generator<Node> {
