@@ -49,41 +49,59 @@ export async function runOnServer(argv: string[], packageRoot: string, io: Clien
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
   const request: ScanRequest = { protocol: PROTOCOL, argv, cwd: io.cwd, env, isTty: io.isTty };
-  const reply = await exchange(address.socket, request, (await import('node:net')).default);
+  const reply = await exchange(address.socket, request);
   if (!reply) return null;
   if (reply.out) io.stdout(reply.out);
   if (reply.err) io.stderr(reply.err);
   return reply.code;
 }
 
-/** Sends one request line (node:net is loaded only then: most runs find no server); the server answers `{"ack":1}` on taking it, then one reply line. */
-function exchange(socket: string, request: ScanRequest, net: typeof import('node:net')): Promise<ScanReply | null> {
+/** The server answers `{"ack":1}` on taking a request, then one reply line. */
+async function exchange(socket: string, request: ScanRequest): Promise<ScanReply | null> {
+  let acked = false;
+  return converse(socket, request, ACK_MS, (msg, taken) => {
+    if (acked) return isReply(msg) ? msg : null;
+    if (msg?.['ack'] !== 1) return null;
+    acked = true;
+    taken(); // a scan may legitimately take long (and wait for another)
+    return undefined;
+  });
+}
+
+/**
+ * Sends `message` as one JSON line to the server at `socket` and hands each line of the answer
+ * (parsed, or null) to `read` until it returns something other than undefined: that, or null on
+ * an error, a closed connection or `timeoutMs` without the answer (`taken()` lifts that limit).
+ * node:net is loaded only here: most runs find no server.
+ */
+export async function converse<T>(
+  socket: string,
+  message: object,
+  timeoutMs: number,
+  read: (msg: Record<string, unknown> | null, taken: () => void) => T | null | undefined,
+): Promise<T | null> {
+  const net = (await import('node:net')).default;
   return new Promise((resolve) => {
     const conn = net.createConnection(socket);
     let buffered = '';
-    let acked = false;
     let settled = false;
-    const finish = (r: ScanReply | null) => {
+    const finish = (r: T | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       conn.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish(null), ACK_MS);
+    const timer = setTimeout(() => finish(null), timeoutMs);
+    const taken = () => clearTimeout(timer);
     conn.setEncoding('utf8');
-    conn.on('connect', () => conn.write(JSON.stringify(request) + '\n'));
+    conn.on('connect', () => conn.write(JSON.stringify(message) + '\n'));
     conn.on('data', (chunk: string) => {
       buffered += chunk;
-      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, nl);
+      for (let nl = buffered.indexOf('\n'); nl >= 0 && !settled; nl = buffered.indexOf('\n')) {
+        const answer = read(parse(buffered.slice(0, nl)), taken);
         buffered = buffered.slice(nl + 1);
-        const msg = parse(line);
-        if (!acked) {
-          if (msg?.['ack'] !== 1) return finish(null);
-          acked = true;
-          clearTimeout(timer); // taken: a scan may legitimately take long (and wait for another)
-        } else return finish(isReply(msg) ? msg : null);
+        if (answer !== undefined) finish(answer);
       }
     });
     conn.on('error', () => finish(null));

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { PROTOCOL, runtimeDirProblem, type ServerAddress } from './address.js';
-import type { ScanReply, ScanRequest } from './client.js';
+import { converse, type ScanReply, type ScanRequest } from './client.js';
 
 export type Main = (argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void; isTty: boolean; env: NodeJS.ProcessEnv }) => Promise<number>;
 
@@ -154,29 +154,8 @@ async function runRequest(main: Main, req: ScanRequest): Promise<ScanReply> {
 
 /** Asks the server at `address` for its status (or to stop, then its last status); null when none answers. */
 export function control(address: ServerAddress, what: 'status' | 'stop', timeoutMs = 2000): Promise<ServerStatus | null> {
-  return new Promise((resolve) => {
-    const conn = net.createConnection(address.socket);
-    let buffered = '';
-    const done = (s: ServerStatus | null) => {
-      clearTimeout(timer);
-      conn.destroy();
-      resolve(s);
-    };
-    const timer = setTimeout(() => done(null), timeoutMs);
-    conn.setEncoding('utf8');
-    conn.on('connect', () => conn.write(JSON.stringify({ protocol: PROTOCOL, control: what }) + '\n'));
-    conn.on('data', (c: string) => {
-      buffered += c;
-      const nl = buffered.indexOf('\n');
-      if (nl < 0) return;
-      try {
-        const m = JSON.parse(buffered.slice(0, nl)) as { status?: ServerStatus };
-        done(m.status && Number.isInteger(m.status.pid) ? m.status : null);
-      } catch {
-        done(null);
-      }
-    });
-    conn.on('error', () => done(null));
-    conn.on('close', () => done(null));
+  return converse(address.socket, { protocol: PROTOCOL, control: what }, timeoutMs, (msg) => {
+    const status = msg?.['status'] as ServerStatus | undefined;
+    return status && Number.isInteger(status.pid) ? status : null;
   });
 }
