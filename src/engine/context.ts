@@ -2,7 +2,7 @@
 // from a macro's shadow tree back into the real tree (see macros.ts).
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Expansion, ShadowLevel } from './macros.js';
-import { linesOf, lowerBound, type LineIndex } from './positions.js';
+import { linesOf, lowerBound, partitionPoint, type LineIndex } from './positions.js';
 import { eachTokenOccurrence } from './registry.js';
 
 export interface CrateInfo {
@@ -82,19 +82,9 @@ export class FileContext {
   expansionOf(node: Node): Expansion | undefined {
     const level = this.levelOfTree.get(node.tree);
     if (!level) return undefined;
-    // expansions of one level do not overlap: binary search by start
+    // expansions of one level do not overlap: the last one starting at or before the node
     const list = level.expansions;
-    let lo = 0;
-    let hi = list.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.interiorStart <= node.startIndex) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    const e = best >= 0 ? list[best]! : undefined;
+    const e = list[partitionPoint(list.length, (i) => list[i]!.interiorStart <= node.startIndex) - 1];
     return e && node.endIndex <= e.interiorEnd ? e : undefined;
   }
 

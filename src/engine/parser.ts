@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import path from 'node:path';
 import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter';
+import { partitionPoint } from './positions.js';
 import { compileWithSnapshot } from './query-snapshot.js';
 
 let ready: Promise<Language> | undefined;
@@ -88,13 +89,7 @@ const READ_ACROSS_GAP = 256;
  */
 export function rangeReader(source: string, ranges: readonly Range[]): (index: number) => string {
   return (index: number) => {
-    let lo = 0;
-    let hi = ranges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ranges[mid]!.endIndex <= index) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = partitionPoint(ranges.length, (i) => ranges[i]!.endIndex <= index); // the range holding `index`, or the next
     const limit = index + READ_CHUNK;
     if (lo >= ranges.length) return source.slice(index, limit);
     let k = lo;

@@ -12,16 +12,21 @@ export function treePoint(lines: LineIndex, index: number): { row: number; colum
   return { row, column: index - lines.lineStart(row) };
 }
 
-/** First index in ascending `xs` whose value is >= `x`. */
-export function lowerBound(xs: readonly number[], x: number): number {
+/** The first index in [0, n) for which `before` is false, where it is true up to some index and false from there on. */
+export function partitionPoint(n: number, before: (i: number) => boolean): number {
   let lo = 0;
-  let hi = xs.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (xs[mid]! < x) lo = mid + 1;
+    if (before(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** First index in ascending `xs` whose value is >= `x`. */
+export function lowerBound(xs: readonly number[], x: number): number {
+  return partitionPoint(xs.length, (i) => xs[i]! < x);
 }
 
 let lastLines: LineIndex | undefined;
