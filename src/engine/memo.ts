@@ -1,5 +1,5 @@
-// A one-entry memo for questions about a whole file's source: rules ask them at every match, and
-// matches come file by file (a regex over the source per match cost ~1 % of a scan).
+// A one-entry memo for answers about a whole file's source: they are asked again and again while
+// one file is matched (per match by rules, per step by the engine), and files come one at a time.
 export function rememberLast<T>(fn: (source: string) => T): (source: string) => T {
   let last: string | undefined;
   let answer: T;

@@ -1,5 +1,6 @@
 // Position helpers. The engine works in UTF-16 indices (JS strings, tree-sitter's JS API,
 // magic-string); rustc reports 1-based columns in Unicode scalar values and cargo spans in UTF-8 bytes.
+import { rememberLast } from './memo.js';
 
 export interface Position {
   line: number; // 1-based
@@ -29,12 +30,8 @@ export function lowerBound(xs: readonly number[], x: number): number {
   return partitionPoint(xs.length, (i) => xs[i]! < x);
 }
 
-let lastLines: LineIndex | undefined;
 /** The LineIndex of `source`, shared by the steps of one file's scan (partial ranges, macro shadows, context). */
-export function linesOf(source: string): LineIndex {
-  if (lastLines?.text !== source) lastLines = new LineIndex(source);
-  return lastLines;
-}
+export const linesOf = rememberLast((source) => new LineIndex(source));
 
 export class LineIndex {
   private readonly starts: number[] = [0];
