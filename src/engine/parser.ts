@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import path from 'node:path';
 import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter';
 import { partitionPoint } from './positions.js';
+import { installFastHeapAccess } from './heap-access.js';
 import { compileWithSnapshot } from './query-snapshot.js';
 
 let ready: Promise<Language> | undefined;
@@ -55,6 +56,7 @@ export function preferQuickStart(): void {
 export async function loadRust(): Promise<Language> {
   ready ??= (async () => {
     await Parser.init(wasmModule); // the module object lean-matches.ts reads raw matches from
+    installFastHeapAccess(pinnedInternals());
     language = await Language.load(grammarPath());
     parser = new Parser();
     parser.setLanguage(language);
