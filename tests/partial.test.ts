@@ -179,6 +179,17 @@ describe('literal occurrences', () => {
       for (const lit of lits) expect(occ.has(lit), `${name}: ${lit}`).toBe(containsToken(source, lit));
     }
   });
+
+  it('find whole words only, at the edges of the text and next to non-ASCII letters too', () => {
+    const lits = new Set(['clone', 'len', 'x1', '!']);
+    const source = 'clone(); a.clone_from(b); éclone; _len len; 1x1 x1 x1!clone';
+    const occ = literalOccurrences(source, lits);
+    const at = (lit: string) => occ.get(lit) ?? [];
+    expect(at('clone')).toEqual([0, 27, 54]); // not in clone_from; after é (not an ASCII word character)
+    expect(at('len')).toEqual([39]);
+    expect(at('x1')).toEqual([48, 51]); // not inside 1x1
+    expect(at('!')).toEqual([53]);
+  });
 });
 
 describe('reading a partial parse', () => {

@@ -24,8 +24,10 @@ export function literalOccurrences(source: string, literals: ReadonlySet<string>
     else out.set(lit, [at]);
   };
   // Word literals: one pass over the source's identifiers, matched by a hash of their
-  // characters (no substring per identifier), confirmed with startsWith.
+  // characters (no substring per identifier), confirmed with startsWith. Words whose first
+  // character starts no literal are skipped without hashing.
   const byHash = new Map<number, string[]>();
+  const firsts = new Uint8Array(128);
   let maxLen = 0;
   for (const lit of literals) {
     if (/^[A-Za-z0-9_]+$/.test(lit)) {
@@ -34,6 +36,7 @@ export function literalOccurrences(source: string, literals: ReadonlySet<string>
       if (list) list.push(lit);
       else byHash.set(h, [lit]);
       maxLen = Math.max(maxLen, lit.length);
+      firsts[lit.charCodeAt(0)] = 1;
     } else {
       // few and short (`!`, `()`)
       eachTokenOccurrence(source, lit, (i) => add(lit, i));
@@ -43,24 +46,32 @@ export function literalOccurrences(source: string, literals: ReadonlySet<string>
   const n = source.length;
   for (let i = 0; i < n; ) {
     let c = source.charCodeAt(i);
-    if (!isWordChar(c)) {
+    if (c > 127 || WORD[c] === 0) {
       i++;
       continue;
     }
-    let j = i;
+    const start = i;
+    if (firsts[c] === 0) {
+      do c = source.charCodeAt(++i);
+      while (c < 128 && WORD[c] === 1); // NaN past the end stops it too
+      continue;
+    }
     let h = 0;
     do {
       h = (Math.imul(h, 31) + c) | 0;
-      c = source.charCodeAt(++j);
-    } while (j < n && isWordChar(c));
-    if (j - i <= maxLen) {
+      c = source.charCodeAt(++i);
+    } while (c < 128 && WORD[c] === 1);
+    if (i - start <= maxLen) {
       const list = byHash.get(h);
-      if (list) for (const lit of list) if (lit.length === j - i && source.startsWith(lit, i)) add(lit, i);
+      if (list) for (const lit of list) if (lit.length === i - start && source.startsWith(lit, start)) add(lit, start);
     }
-    i = j;
   }
   return out;
 }
+
+/** ASCII word characters (registry.ts isWordChar) as a table: the scan above reads one per character. */
+const WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORD[c] = isWordChar(c) ? 1 : 0;
 
 function wordHash(s: string, from: number, to: number): number {
   let h = 0;
