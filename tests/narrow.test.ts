@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
-import { shadowInput, shadowSource, expandMacros } from '../src/engine/macros.js';
+import { EXPANDED_MACROS, expandMacros, macroNamesAt, shadowInput, shadowSource } from '../src/engine/macros.js';
+import { literalOccurrences } from '../src/engine/partial.js';
 import { matchSource } from '../src/engine/match.js';
 import { loadRust, parseRust } from '../src/engine/parser.js';
 import { compileRuleSet, containsToken, mayMatch, type RuleSet } from '../src/engine/registry.js';
@@ -57,6 +58,27 @@ describe('prefilter tokens', () => {
 });
 
 describe('macro shadows', () => {
+  it('finds the same invocations at every level from token positions as from the regex', () => {
+    const nested = 'fn f(v: &[u8]) {\n    println!("{}", format!("{:?}", vec![v.len(); 2]));\n    assert_eq! (format !("{}", 1), "1");\n    my_format!(x); xprintln!(y);\n}\n';
+    const levels = (source: string, names?: ReturnType<typeof macroNamesAt>) => {
+      const tree = parseRust(source);
+      const shadows = expandMacros(source, tree, () => true, names);
+      const out = shadows.map((sh) => sh.expansions.map((e) => `${sh.level}:${e.name}:${e.interiorStart}-${e.interiorEnd}`));
+      tree.delete();
+      for (const sh of shadows) sh.tree.delete();
+      return out;
+    };
+    let compared = 0;
+    for (const source of [nested, ...fixtures.map((f) => f.source)]) {
+      const names = macroNamesAt(literalOccurrences(source, new Set(EXPANDED_MACROS)));
+      const viaRegex = levels(source);
+      expect(levels(source, names)).toEqual(viaRegex);
+      compared += viaRegex.flat().length;
+    }
+    expect(levels(nested)).toEqual([['1:println:30-69', '1:assert_eq:88-110'], ['2:format:44-68', '2:format:97-104'], ['3:vec:57-67']]);
+    expect(compared).toBeGreaterThan(50);
+  });
+
   it('parsing only the invocations (includedRanges) gives the trees of the blanked shadow source', () => {
     const dump = (n: import('web-tree-sitter').Node): string =>
       `${n.type}:${n.startIndex}-${n.endIndex}(${n.children.map((c) => dump(c!)).join(' ')})`;

@@ -54,14 +54,39 @@ export const userDefinedMacroNames: (source: string) => ReadonlySet<string> = re
 /** A known macro's name followed by `!` (any path before it): where invocations may start. */
 const INVOCATION_NAME = new RegExp(`\\b(?:${[...EXPANDED_MACROS].join('|')})\\s*!`, 'g');
 
+/** Where a known macro's name starts, as found by the caller's token scan (partial.ts literalOccurrences). */
+export interface NameAt {
+  at: number;
+  name: string;
+}
+
+/** The known macro names among `occurrences`, in text order. */
+export function macroNamesAt(occurrences: ReadonlyMap<string, readonly number[]>): NameAt[] {
+  const out: NameAt[] = [];
+  for (const name of EXPANDED_MACROS) for (const at of occurrences.get(name) ?? []) out.push({ at, name });
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** Known macro names followed by `!` in `text`: from `names` (whole-token positions) when given, else by a regex. */
+function invocationNames(text: string, names: readonly NameAt[] | undefined): number[] {
+  if (!names) return [...text.matchAll(INVOCATION_NAME)].map((m) => m.index);
+  const out: number[] = [];
+  for (const { at, name } of names) {
+    if (!text.startsWith(name, at)) continue; // a deeper level's text: blanked or replaced here
+    let k = at + name.length;
+    while (k < text.length && /\s/.test(text[k]!)) k++;
+    if (text.charCodeAt(k) === 33 /* ! */) out.push(at);
+  }
+  return out;
+}
+
 /**
  * Invocations of known macros in `root`'s tree, found from their names in the text (few) rather
  * than by walking every macro invocation of the tree (quote!-heavy files have thousands).
  */
-function collectInvocations(root: Node, text: string, level: number, shadowed: ReadonlySet<string>, accept: (n: Node) => boolean): Expansion[] {
+function collectInvocations(root: Node, text: string, level: number, shadowed: ReadonlySet<string>, accept: (n: Node) => boolean, names?: readonly NameAt[]): Expansion[] {
   const out: Expansion[] = [];
-  for (const m of text.matchAll(INVOCATION_NAME)) {
-    const at = m.index;
+  for (const at of invocationNames(text, names)) {
     const id = root.descendantForIndex(at, at + 1);
     let inv = id?.parent;
     if (inv?.type === 'scoped_identifier') inv = inv.parent;
@@ -129,24 +154,26 @@ export function shadowInput(source: string, expansions: readonly Expansion[]): {
   return { text: pieces.join(''), ranges };
 }
 
-/**
- * Builds the shadow levels for a file. `accept` decides whether an invocation found in the real
- * tree may be expanded (not in attributes, macro_rules! bodies, ...). Caller deletes the trees.
- */
 /** INVOCATION_NAME without the global flag's state: a file without a match has nothing to expand. */
 const KNOWN_INVOCATION = new RegExp(INVOCATION_NAME.source);
 
-export function expandMacros(source: string, tree: Tree, accept: (n: Node) => boolean): ShadowLevel[] {
-  if (!KNOWN_INVOCATION.test(source)) return []; // skips the `macro_rules!` scan and every tree lookup
+/**
+ * Builds the shadow levels for a file. `accept` decides whether an invocation found in the real
+ * tree may be expanded (not in attributes, macro_rules! bodies, ...). `names`: the known macro
+ * names' whole-token positions in `source` (macroNamesAt), which spares a regex over every
+ * level's text. Caller deletes the trees.
+ */
+export function expandMacros(source: string, tree: Tree, accept: (n: Node) => boolean, names?: readonly NameAt[]): ShadowLevel[] {
+  if (names ? names.length === 0 : !KNOWN_INVOCATION.test(source)) return []; // skips the `macro_rules!` scan and every tree lookup
   const shadowed = userDefinedMacroNames(source);
   const levels: ShadowLevel[] = [];
-  let expansions = collectInvocations(tree.rootNode, source, 1, shadowed, accept);
+  let expansions = collectInvocations(tree.rootNode, source, 1, shadowed, accept, names);
   for (let level = 1; level <= MAX_LEVELS && expansions.length > 0; level++) {
     const input = shadowInput(source, expansions);
     const shadow = parseRust(input.text, input.ranges);
     levels.push({ level, tree: shadow, text: input.text, expansions });
     const inside = (n: Node) => expansions.some((e) => n.startIndex >= e.interiorStart && n.endIndex <= e.interiorEnd);
-    expansions = collectInvocations(shadow.rootNode, input.text, level + 1, shadowed, (n) => inside(n) && !hasErrorInShell(n));
+    expansions = collectInvocations(shadow.rootNode, input.text, level + 1, shadowed, (n) => inside(n) && !hasErrorInShell(n), names);
   }
   return levels;
 }

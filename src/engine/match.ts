@@ -3,7 +3,7 @@
 import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import { FileContext, TreeParents, type CrateInfo } from './context.js';
 import { shapeMatches } from './lean-matches.js';
-import { expandMacros } from './macros.js';
+import { EXPANDED_MACROS, expandMacros, macroNamesAt } from './macros.js';
 import { parseRust } from './parser.js';
 import { literalOccurrences, partialRanges } from './partial.js';
 import { hasQuerySnapshot } from './query-snapshot.js';
@@ -97,11 +97,11 @@ function insideExcluded(ctx: FileContext, node: Node, memo: Map<number, boolean>
 }
 
 const literalSets = new WeakMap<RuleSet, Set<string>>();
-/** Every trigger literal of the rule set. */
+/** Every trigger literal of the rule set, and the names of the macros expandMacros expands. */
 function literalsOf(rules: RuleSet): Set<string> {
   let set = literalSets.get(rules);
   if (!set) {
-    set = new Set();
+    set = new Set(EXPANDED_MACROS);
     for (const r of rules.rules) for (const sets of r.triggers) for (const alt of sets) for (const lit of alt) set.add(lit);
     literalSets.set(rules, set);
   }
@@ -125,7 +125,7 @@ export function matchSource(path: string, source: string, rules: RuleSet, opts: 
   try {
     const excludedMemo = new Map<number, boolean>();
     const parents = new TreeParents();
-    const shadows = expandMacros(parseText, tree, (inv) => !hasExcludedAncestor(inv, parents, excludedMemo));
+    const shadows = expandMacros(parseText, tree, (inv) => !hasExcludedAncestor(inv, parents, excludedMemo), macroNamesAt(occurrences));
     for (const s of shadows) {
       trees.push(s.tree);
       texts.push(s.text);
