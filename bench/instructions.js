@@ -64,6 +64,7 @@ const baseline = baselineDir ? checkout(path.resolve(baselineDir)) : null;
 const corpus = opt('--corpus')
   ? path.resolve(opt('--corpus'))
   : vendorPinned(path.join(ROOT, 'bench/corpus'), 'corpus', log, (msg) => die(`cannot fetch the corpus: ${msg}`));
+if (!existsSync(corpus)) die(`corpus folder ${corpus} does not exist`);
 const crates = readdirSync(corpus).filter((n) => CRATES.test(n)).sort();
 if (crates.length === 0) die(`none of the counted crates is in ${corpus}`);
 
