@@ -5,7 +5,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
 import { EXPANDED_MACROS, expandMacros, macroNamesAt, shadowInput, shadowSource } from '../src/engine/macros.js';
-import { literalOccurrences } from '../src/engine/partial.js';
 import { matchSource } from '../src/engine/match.js';
 import { loadRust, parseRust } from '../src/engine/parser.js';
 import { compileRuleSet, containsToken, mayMatch, type RuleSet } from '../src/engine/registry.js';
@@ -68,11 +67,12 @@ describe('macro shadows', () => {
       for (const sh of shadows) sh.tree.delete();
       return out;
     };
+    // an independent finder of the names: a regex over the text
+    const nameRegex = new RegExp(`\\b(${[...EXPANDED_MACROS].join('|')})\\s*!`, 'g');
     let compared = 0;
     for (const source of [nested, ...fixtures.map((f) => f.source)]) {
-      const names = macroNamesAt(literalOccurrences(source, new Set(EXPANDED_MACROS)));
-      const viaRegex = levels(source);
-      expect(levels(source, names)).toEqual(viaRegex);
+      const viaRegex = levels(source, [...source.matchAll(nameRegex)].map((m) => ({ at: m.index, name: m[1]! })));
+      expect(levels(source)).toEqual(viaRegex);
       compared += viaRegex.flat().length;
     }
     expect(levels(nested)).toEqual([['1:println:30-69', '1:assert_eq:88-110'], ['2:format:44-68', '2:format:97-104'], ['3:vec:57-67']]);

@@ -9,6 +9,7 @@
 import type { Node, Range, Tree } from 'web-tree-sitter';
 import { rememberLast } from './memo.js';
 import { parseRust } from './parser.js';
+import { literalOccurrences } from './partial.js';
 import { linesOf, treePoint } from './positions.js';
 
 export const EXPANDED_MACROS: ReadonlySet<string> = new Set([
@@ -51,10 +52,7 @@ export const userDefinedMacroNames: (source: string) => ReadonlySet<string> = re
   return names;
 });
 
-/** A known macro's name followed by `!` (any path before it): where invocations may start. */
-const INVOCATION_NAME = new RegExp(`\\b(?:${[...EXPANDED_MACROS].join('|')})\\s*!`, 'g');
-
-/** Where a known macro's name starts, as found by the caller's token scan (partial.ts literalOccurrences). */
+/** Where a known macro's name starts, as found by the token scan (partial.ts literalOccurrences). */
 export interface NameAt {
   at: number;
   name: string;
@@ -67,9 +65,8 @@ export function macroNamesAt(occurrences: ReadonlyMap<string, readonly number[]>
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** Known macro names followed by `!` in `text`: from `names` (whole-token positions) when given, else by a regex. */
-function invocationNames(text: string, names: readonly NameAt[] | undefined): number[] {
-  if (!names) return [...text.matchAll(INVOCATION_NAME)].map((m) => m.index);
+/** Where a known macro's name, followed by `!`, starts in `text` (the file's, or a shadow level's). */
+function invocationNames(text: string, names: readonly NameAt[]): number[] {
   const out: number[] = [];
   for (const { at, name } of names) {
     if (!text.startsWith(name, at)) continue; // a deeper level's text: blanked or replaced here
@@ -84,7 +81,7 @@ function invocationNames(text: string, names: readonly NameAt[] | undefined): nu
  * Invocations of known macros in `root`'s tree, found from their names in the text (few) rather
  * than by walking every macro invocation of the tree (quote!-heavy files have thousands).
  */
-function collectInvocations(root: Node, text: string, level: number, shadowed: ReadonlySet<string>, accept: (n: Node) => boolean, names?: readonly NameAt[]): Expansion[] {
+function collectInvocations(root: Node, text: string, level: number, shadowed: ReadonlySet<string>, accept: (n: Node) => boolean, names: readonly NameAt[]): Expansion[] {
   const out: Expansion[] = [];
   for (const at of invocationNames(text, names)) {
     const id = root.descendantForIndex(at, at + 1);
@@ -154,17 +151,19 @@ export function shadowInput(source: string, expansions: readonly Expansion[]): {
   return { text: pieces.join(''), ranges };
 }
 
-/** INVOCATION_NAME without the global flag's state: a file without a match has nothing to expand. */
-const KNOWN_INVOCATION = new RegExp(INVOCATION_NAME.source);
-
 /**
  * Builds the shadow levels for a file. `accept` decides whether an invocation found in the real
  * tree may be expanded (not in attributes, macro_rules! bodies, ...). `names`: the known macro
- * names' whole-token positions in `source` (macroNamesAt), which spares a regex over every
- * level's text. Caller deletes the trees.
+ * names' whole-token positions in `source` (macroNamesAt), when the caller's scan has them
+ * already. Caller deletes the trees.
  */
-export function expandMacros(source: string, tree: Tree, accept: (n: Node) => boolean, names?: readonly NameAt[]): ShadowLevel[] {
-  if (names ? names.length === 0 : !KNOWN_INVOCATION.test(source)) return []; // skips the `macro_rules!` scan and every tree lookup
+export function expandMacros(
+  source: string,
+  tree: Tree,
+  accept: (n: Node) => boolean,
+  names: readonly NameAt[] = macroNamesAt(literalOccurrences(source, EXPANDED_MACROS)),
+): ShadowLevel[] {
+  if (names.length === 0) return []; // skips the `macro_rules!` scan and every tree lookup
   const shadowed = userDefinedMacroNames(source);
   const levels: ShadowLevel[] = [];
   let expansions = collectInvocations(tree.rootNode, source, 1, shadowed, accept, names);
