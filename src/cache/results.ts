@@ -14,6 +14,7 @@ import type { MatchOptions } from '../engine/match.js';
 import type { Finding } from '../engine/rule.js';
 import type { IgnoreDirective } from '../engine/suppress.js';
 import { writeFileAtomic } from '../io.js';
+export { defaultCacheDir } from './dir.js';
 
 /** What is cached of one file's match (paths are not: the same content may live elsewhere). */
 export interface CachedResult {
@@ -31,14 +32,6 @@ const FORMAT = 1;
 /** Cache files kept in the folder (one per rule set and rxfix build); the least recent go first. */
 const MAX_FILES = 16;
 
-/** The user's cache folder for rxfix: $RXFIX_CACHE_DIR, $XDG_CACHE_HOME/rxfix, ~/.cache/rxfix ... */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.RXFIX_CACHE_DIR) return path.resolve(env.RXFIX_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'rxfix');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'rxfix');
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'rxfix', 'cache');
-  return path.join(os.homedir(), '.cache', 'rxfix');
-}
 
 let fingerprint: string | undefined;
 /** Set by scripts/bundle.js to codeFingerprint() of the tsc output it bundled: saves ~10 ms a start. */

@@ -7,6 +7,7 @@ import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter'
 import { partitionPoint } from './positions.js';
 import { installFastHeapAccess } from './heap-access.js';
 import { compileWithSnapshot } from './query-snapshot.js';
+import { QUICK_START_FLAG } from './quick-start.js';
 
 let ready: Promise<Language> | undefined;
 let parser: Parser | undefined;
@@ -50,10 +51,25 @@ export function pinnedInternals(): Record<string, unknown> | null {
  */
 export function preferQuickStart(): void {
   if (ready) return; // compiled already
-  setFlagsFromString('--liftoff-only');
+  quick = true;
+  setFlagsFromString(QUICK_START_FLAG);
+}
+
+let quick = false;
+const QUICK_FLAG_OFF = QUICK_START_FLAG.replace(/^--/, '--no-');
+
+/**
+ * True when the V8 code cache may be made from this run (src/bundle-loader.ts): its matching code
+ * ran, and V8's flags are still those the loader compiled the bundle under (a cache made under
+ * other flags is rejected by every later run).
+ */
+export function codeCacheWorthy(): boolean {
+  return quick && ready !== undefined;
 }
 
 export async function loadRust(): Promise<Language> {
+  // the bundle loader sets the quick flag at start (bundle-loader.ts): a run that parses much wants both tiers
+  if (!ready && !quick) setFlagsFromString(QUICK_FLAG_OFF);
   ready ??= (async () => {
     await Parser.init(wasmModule); // the module object lean-matches.ts reads raw matches from
     installFastHeapAccess(pinnedInternals());

@@ -34,7 +34,7 @@ const mtime = (file: string) => {
 export function serverAddress(packageRoot: string, env: NodeJS.ProcessEnv): ServerAddress {
   const root = realpathSync(packageRoot);
   const build = createHash('sha1')
-    .update([PROTOCOL, process.execPath, process.version, root, mtime(path.join(root, 'dist/bundle/rxfix.js')), mtime(path.join(root, 'dist/src/cli.js'))].join('\0'))
+    .update([PROTOCOL, process.execPath, process.version, root, mtime(path.join(root, 'dist/bundle/rxfix.cjs')), mtime(path.join(root, 'dist/src/cli.js'))].join('\0'))
     .digest('hex')
     .slice(0, 16);
   const dir = runtimeDir(env);

@@ -4,6 +4,7 @@
 // Anything unexpected (no server, a refused or silent socket, a malformed reply) returns null and
 // the caller runs the scan itself; nothing is printed before the whole reply is in.
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { PROTOCOL, runtimeDirProblem, serverAddress } from './address.js';
 
 export interface ClientIo {
@@ -72,7 +73,6 @@ async function exchange(socket: string, request: ScanRequest): Promise<ScanReply
  * Sends `message` as one JSON line to the server at `socket` and hands each line of the answer
  * (parsed, or null) to `read` until it returns something other than undefined: that, or null on
  * an error, a closed connection or `timeoutMs` without the answer (`taken()` lifts that limit).
- * node:net is loaded only here: most runs find no server.
  */
 export async function converse<T>(
   socket: string,
@@ -80,7 +80,6 @@ export async function converse<T>(
   timeoutMs: number,
   read: (msg: Record<string, unknown> | null, taken: () => void) => T | null | undefined,
 ): Promise<T | null> {
-  const net = (await import('node:net')).default;
   return new Promise((resolve) => {
     const conn = net.createConnection(socket);
     let buffered = '';

@@ -26,7 +26,7 @@ export class CargoOracle implements Oracle {
 
   constructor(private readonly o: CargoOracleOptions) {}
 
-  /** Set once the baseline test time is known: max(30 s, 5 × baseline) unless --timeout. */
+  /** Set once the baseline test time is known: max(30 s, 5 x baseline) unless --timeout. */
   setTestTimeout(ms: number): void {
     this.o.testTimeoutMs = ms;
   }

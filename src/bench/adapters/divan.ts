@@ -12,7 +12,7 @@ import { ParseError } from './plain.js';
 const UNIT_NS: Record<string, number> = { ps: 1e-3, ns: 1, 'µs': 1e3, us: 1e3, ms: 1e6, s: 1e9 };
 
 function toNs(cell: string, where: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(ps|ns|µs|us|ms|s)$/.exec(cell.trim());
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(ps|ns|\u00b5s|us|ms|s)$/.exec(cell.trim());
   if (!m) throw new ParseError(`${where}: cannot read time \`${cell.trim()}\``);
   return Number(m[1]) * UNIT_NS[m[2]!]!;
 }
@@ -20,12 +20,12 @@ function toNs(cell: string, where: string): number {
 export function parseDivan(text: string): TimeSamples[] {
   const out: TimeSamples[] = [];
   const lines = text.split(/\r?\n/);
-  const header = lines.findIndex((l) => /\sfastest\s+│\s+slowest\s+│\s+median\s+│\s+mean/.test(l));
+  const header = lines.findIndex((l) => /\sfastest\s+\u2502\s+slowest\s+\u2502\s+median\s+\u2502\s+mean/.test(l));
   if (header < 0) return out;
   const path: string[] = [];
   for (let i = header + 1; i < lines.length; i++) {
     const line = lines[i]!;
-    const m = /^((?:│  |   )*)(?:├─|╰─) (\S+)(.*)$/.exec(line);
+    const m = /^((?:\u2502  |   )*)(?:\u251c\u2500|\u2570\u2500) (\S+)(.*)$/.exec(line);
     if (!m) {
       if (line.trim() === '') break;
       continue;

@@ -21,7 +21,7 @@ export function parsePlain(text: string): TimeSamples[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (!line.startsWith(PLAIN_PREFIX)) continue;
-    const m = /^rxfix-bench:\s+(\S+)\s+([0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s+(ns|us|µs|ms|s)\s*$/.exec(line);
+    const m = /^rxfix-bench:\s+(\S+)\s+([0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s+(ns|us|\u00b5s|ms|s)\s*$/.exec(line);
     if (!m) throw new ParseError(`line ${i + 1}: expected \`rxfix-bench: <name> <value> <ns|us|ms|s>\`, got \`${line.slice(0, 80)}\``);
     const ns = Number(m[2]) * UNIT_NS[m[3]!]!;
     const list = byName.get(m[1]!) ?? [];
