@@ -17,12 +17,7 @@ function fresh(file, source) {
 
 async function bundledMain() {
   const { loadBundle } = await import('../dist/src/bundle-loader.js');
-  const b = loadBundle(fileURLToPath(bundle));
-  return async (args, io) => {
-    const code = await b.exports.main(args, io);
-    b.saveCodeCache(); // when it was missing or stale, from a run that compiled what a scan needs
-    return code;
-  };
+  return loadBundle(fileURLToPath(bundle)).exports.main;
 }
 
 export const main = fresh(bundle, modules) ? await bundledMain() : (await import(modules.href)).main;

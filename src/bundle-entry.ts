@@ -1,6 +1,6 @@
 // What dist/bundle/rxfix.cjs exports (scripts/bundle.js): the CLI, the scan worker's body and its
-// rule recipe, and whether the V8 code cache may be saved from this run (src/bundle-loader.ts).
+// rule recipe, and the moment to save V8's code cache (src/bundle-loader.ts).
 export { main } from './cli.js';
 export { runScanWorker } from './engine/scan-worker-main.js';
 export { workerRuleSet } from './commands/worker-rules.js';
-export { codeCacheWorthy } from './engine/parser.js';
+export { onQuickStart } from './engine/parser.js';

@@ -1,27 +1,25 @@
 // Loads the CLI bundle (dist/bundle/rxfix.cjs, scripts/bundle.js) with V8's code cache.
 //
-// A one-file `--staged` run spends ~60 ms of its ~0.33 s compiling JavaScript: the bundle's
-// top level, then every function the scan calls, lazily. Node 20 has no compile cache for
-// modules (Node 22's module.enableCompileCache), but vm.Script takes V8's cached data: the
-// bundle is one CommonJS file, evaluated here with the code V8 serialized at the end of an
-// earlier quick run (every function that run compiled), kept in the user's cache folder.
+// A one-file `--staged` run spends tens of milliseconds of its ~0.3 s compiling JavaScript: the
+// bundle's top level, then each function the scan calls, lazily. Node 20 has no compile cache
+// for modules (Node 22's module.enableCompileCache), but vm.Script takes V8's cached data: the
+// bundle is one CommonJS file, evaluated here with the code V8 serialized in an earlier run, kept
+// in the user's cache folder.
 //
-// V8 rejects cached data made under other V8 flags, and a quick run sets one (parser.ts
-// preferQuickStart): the main thread therefore sets that flag before compiling the bundle, a run
-// that parses much clears it again (loadRust), and only a run that kept it saves the cache
-// (codeCacheWorthy). V8 also rejects data of another V8 build or source; a rejected or missing
-// cache is written anew. RXFIX_CODE_CACHE=0 turns the cache off; any failure to read or write it
-// only costs the compile.
+// V8 rejects cached data made under other V8 flags, and a run that parses little sets one
+// (parser.ts preferQuickStart, which gives up V8's optimizing WASM tier; it implies other flags
+// that cannot be reset portably). So the cache is saved right before that flag is set, by the
+// first such run that finds none (or a stale one): it holds what that run compiled until then
+// (start-up, set-up, reading). Runs under other flags or builds get it rejected and compile as
+// without it. RXFIX_CODE_CACHE=0 turns it off; failing to read or write it costs only the compile.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import { defaultCacheDir } from './cache/dir.js';
-import { QUICK_START_FLAG } from './engine/quick-start.js';
 import { writeFileAtomic } from './io.js';
 import type { Io } from './cli.js';
 
@@ -30,7 +28,7 @@ export interface BundleExports {
   main(argv: string[], io: Io): Promise<number>;
   runScanWorker(importModule: (url: string) => Promise<unknown>): Promise<void>;
   workerRuleSet(arg: unknown): Promise<unknown>;
-  codeCacheWorthy(): boolean;
+  onQuickStart(hook: () => void): void;
 }
 
 export type CodeCacheState = 'off' | 'absent' | 'rejected' | 'accepted';
@@ -39,8 +37,6 @@ export interface LoadedBundle {
   exports: BundleExports;
   /** What became of the cached data at load. */
   codeCache: CodeCacheState;
-  /** Writes the code cache if it was absent or rejected and this run may make it; true when written. */
-  saveCodeCache(): boolean;
 }
 
 /** The bundle beside this module's folder: dist/src/ → dist/bundle/rxfix.cjs. */
@@ -49,9 +45,9 @@ export const DEFAULT_BUNDLE = fileURLToPath(new URL('../bundle/rxfix.cjs', impor
 /** Code caches kept in the folder (one per rxfix build and Node); the least recent go first. */
 const KEEP = 4;
 
-/** The code cache's file name: V8 build, bundle identity (size, mtime) and the flag it is made under. */
+/** The code cache's file name: V8 build and bundle identity (size, mtime). */
 export function codeCacheName(size: number, mtimeMs: number, versions: { node: string; v8: string; arch: string }): string {
-  const key = createHash('sha256').update([versions.node, versions.v8, versions.arch, size, mtimeMs, QUICK_START_FLAG].join('\0')).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update([versions.node, versions.v8, versions.arch, size, mtimeMs].join('\0')).digest('hex').slice(0, 16);
   return `rxfix-${key}.bin`;
 }
 
@@ -68,8 +64,6 @@ function evaluate(file: string, env: NodeJS.ProcessEnv): LoadedBundle {
   const source = readFileSync(file, 'utf8');
   const st = statSync(file);
   const cacheFile = env.RXFIX_CODE_CACHE === '0' ? null : path.join(defaultCacheDir(env), 'code', codeCacheName(st.size, st.mtimeMs, { node: process.version, v8: process.versions.v8, arch: process.arch }));
-  // Process-wide: only the main thread decides (a worker starts after it did).
-  if (isMainThread) setFlagsFromString(QUICK_START_FLAG);
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {
@@ -83,20 +77,18 @@ function evaluate(file: string, env: NodeJS.ProcessEnv): LoadedBundle {
   const module = { exports: {} as BundleExports };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
   const codeCache: CodeCacheState = !cacheFile ? 'off' : cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
-  return {
-    exports: module.exports,
-    codeCache,
-    saveCodeCache() {
-      if (!cacheFile || (codeCache !== 'absent' && codeCache !== 'rejected') || !isMainThread || !module.exports.codeCacheWorthy()) return false;
+  // the main thread only: a worker starts under the flags of a run that parses much
+  if (cacheFile && (codeCache === 'absent' || codeCache === 'rejected') && isMainThread) {
+    module.exports.onQuickStart(() => {
       try {
         writeFileAtomic(cacheFile, script.createCachedData());
         prune(path.dirname(cacheFile));
-        return true;
       } catch {
-        return false; // a read-only or full cache folder: the next run compiles again
+        // a read-only or full cache folder: the next run compiles again
       }
-    },
-  };
+    });
+  }
+  return { exports: module.exports, codeCache };
 }
 
 function prune(dir: string): void {

@@ -7,7 +7,6 @@ import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter'
 import { partitionPoint } from './positions.js';
 import { installFastHeapAccess } from './heap-access.js';
 import { compileWithSnapshot } from './query-snapshot.js';
-import { QUICK_START_FLAG } from './quick-start.js';
 
 let ready: Promise<Language> | undefined;
 let parser: Parser | undefined;
@@ -51,25 +50,22 @@ export function pinnedInternals(): Record<string, unknown> | null {
  */
 export function preferQuickStart(): void {
   if (ready) return; // compiled already
-  quick = true;
-  setFlagsFromString(QUICK_START_FLAG);
+  const hooks = beforeQuickStart.splice(0);
+  for (const hook of hooks) hook();
+  setFlagsFromString('--liftoff-only');
 }
 
-let quick = false;
-const QUICK_FLAG_OFF = QUICK_START_FLAG.replace(/^--/, '--no-');
+const beforeQuickStart: (() => void)[] = [];
 
 /**
- * True when the V8 code cache may be made from this run (src/bundle-loader.ts): its matching code
- * ran, and V8's flags are still those the loader compiled the bundle under (a cache made under
- * other flags is rejected by every later run).
+ * Runs `hook` right before preferQuickStart() changes V8's flags: the bundle loader saves V8's
+ * code cache then (src/bundle-loader.ts), as V8 rejects cached data made under other flags.
  */
-export function codeCacheWorthy(): boolean {
-  return quick && ready !== undefined;
+export function onQuickStart(hook: () => void): void {
+  beforeQuickStart.push(hook);
 }
 
 export async function loadRust(): Promise<Language> {
-  // the bundle loader sets the quick flag at start (bundle-loader.ts): a run that parses much wants both tiers
-  if (!ready && !quick) setFlagsFromString(QUICK_FLAG_OFF);
   ready ??= (async () => {
     await Parser.init(wasmModule); // the module object lean-matches.ts reads raw matches from
     installFastHeapAccess(pinnedInternals());
