@@ -7,7 +7,7 @@ import { EXPANDED_MACROS, expandMacros, macroNamesAt } from './macros.js';
 import { parseRust } from './parser.js';
 import { literalOccurrences, partialRanges } from './partial.js';
 import { hasQuerySnapshot } from './query-snapshot.js';
-import { buildShapes, planShapes, type ShapePlan, type ShapeSet } from './shapes.js';
+import { buildShapes, planShapesOf, type ShapePlan, type ShapeSet } from './shapes.js';
 import { triggered, type CompiledRule, type RuleSet } from './registry.js';
 import type { CheckResult, Edit, Finding, PositionedEdit, RuleMatch, Severity, Tier } from './rule.js';
 import { parseIgnores, suppressedBy, type IgnoreDirective } from './suppress.js';
@@ -168,7 +168,7 @@ export function prepareMatching(rules: RuleSet): void {
 const shapePlans = new WeakMap<RuleSet, ShapePlan>();
 function planOf(rules: RuleSet): ShapePlan {
   let plan = shapePlans.get(rules);
-  if (!plan) shapePlans.set(rules, (plan = planShapes(rules.querySource)));
+  if (!plan) shapePlans.set(rules, (plan = planShapesOf(rules.patternFacts)));
   return plan;
 }
 

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import type { Query } from 'web-tree-sitter';
 import { RxfixError } from '../errors.js';
 import { compileQuery } from './parser.js';
-import { capturesIn, patternTriggers, predicatesIn, splitPatterns } from './query-text.js';
+import { queryFacts, type PatternFacts } from './query-facts.js';
+import { capturesIn, predicatesIn } from './query-text.js';
 import { FAMILIES, SEVERITIES, TIERS, type RuleDef } from './rule.js';
 
 /** Predicates web-tree-sitter evaluates; anything else would be silently ignored by it. */
@@ -26,6 +27,8 @@ export interface RuleSet {
   /** Text of the combined query (the lean matcher reads its predicates). */
   querySource: string;
   byPattern: CompiledRule[];
+  /** Per pattern of the combined query: its text, triggers and shape (query-facts.ts). */
+  patternFacts: readonly PatternFacts[];
   /** Identifies the rule set for caches: ids, tiers, queries and code of every rule. */
   hash: string;
 }
@@ -79,12 +82,14 @@ export interface CompileOptions {
    * are known to compile (the built-in ones, tested); user rules must fail at load.
    */
   lazyQuery?: boolean;
+  /** Rules known to be valid (the built-in ones, tested): not validated again. */
+  trusted?: ReadonlySet<RuleDef>;
 }
 
 export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = {}): RuleSet {
   const seen = new Set<string>();
   for (const def of defs) {
-    validateRule(def);
+    if (!opts.trusted?.has(def)) validateRule(def);
     for (const name of [def.id, ...(def.aliases ?? [])]) {
       if (seen.has(name)) fail(def, `id or alias \`${name}\` is defined twice`);
       seen.add(name);
@@ -92,7 +97,8 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
   }
   const sorted = [...defs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const queryRules = sorted.filter((d) => d.query);
-  const patternsOf = queryRules.map((d) => splitPatterns(d.query!));
+  const factsOf = queryRules.map((d) => queryFacts(d.query!));
+  const patternsOf = factsOf.map((facts) => facts.map((f) => f.text));
   const querySource = queryRules.map((d) => d.query).join('\n');
 
   const buildQuery = (): Query | null => {
@@ -128,10 +134,10 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
   let next = 0;
   for (const def of sorted) {
     const idx = queryRules.indexOf(def);
-    const patterns = idx >= 0 ? patternsOf[idx]! : [];
-    const rule: CompiledRule = { def, patternStart: next, patternEnd: next + patterns.length, triggers: patterns.map((p) => [...patternTriggers(p), ...(def.requires ?? [])]) };
-    for (let p = 0; p < patterns.length; p++) byPattern.push(rule);
-    next += patterns.length;
+    const facts = idx >= 0 ? factsOf[idx]! : [];
+    const rule: CompiledRule = { def, patternStart: next, patternEnd: next + facts.length, triggers: facts.map((f) => [...f.triggers, ...(def.requires ?? [])]) };
+    for (let p = 0; p < facts.length; p++) byPattern.push(rule);
+    next += facts.length;
     rules.push(rule);
   }
   const byId = new Map<string, CompiledRule>();
@@ -141,7 +147,7 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
     const d = r.def;
     hash.update(JSON.stringify([d.id, d.severity, d.tier, d.query ?? '', d.requires ?? [], String(d.check ?? ''), String(d.fix ?? ''), String(d.manifest ?? '')]));
   }
-  const set: RuleSet = { rules, byId, query: query ?? null, querySource, byPattern, hash: hash.digest('hex').slice(0, 16) };
+  const set: RuleSet = { rules, byId, query: query ?? null, querySource, byPattern, patternFacts: factsOf.flat(), hash: hash.digest('hex').slice(0, 16) };
   if (opts.lazyQuery) {
     let compiled: Query | null | undefined;
     Object.defineProperty(set, 'query', { enumerable: true, get: () => (compiled === undefined ? (compiled = buildQuery()) : compiled) });

@@ -6,7 +6,8 @@
 // evaluated here exactly as web-tree-sitter evaluates them (tests/partial.test.ts compares).
 import type { Node, Query, QueryCapture } from 'web-tree-sitter';
 import { compileQuery } from './parser.js';
-import { patternShape, splitPatterns, type PredicateUse } from './query-text.js';
+import { deriveQueryFacts, type PatternFacts } from './query-facts.js';
+import type { PredicateUse } from './query-text.js';
 
 export interface ShapeMember {
   /** Index of the pattern in the rule set's combined query (RuleSet.byPattern). */
@@ -33,10 +34,14 @@ export interface ShapePlan {
 }
 
 export function planShapes(querySource: string): ShapePlan {
+  return planShapesOf(deriveQueryFacts(querySource));
+}
+
+/** planShapes() of the patterns a rule set has derived already (RuleSet.patternFacts). */
+export function planShapesOf(patterns: readonly PatternFacts[]): ShapePlan {
   const texts: string[] = [];
   const members: ShapeMember[][] = [];
-  splitPatterns(querySource).forEach((p, pattern) => {
-    const shape = patternShape(p);
+  patterns.forEach(({ shape }, pattern) => {
     let s = texts.indexOf(shape.text);
     if (s < 0) {
       s = texts.push(shape.text) - 1;
