@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchOutput } from './lib/cli.js';
 import { vendorPinned } from './lib/vendor.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,12 +30,7 @@ const opt = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-function die(msg) {
-  process.stderr.write(`bench:instructions: ${msg}\n`);
-  process.exit(2);
-}
-
-const log = (msg) => process.stderr.write(`bench:instructions: ${msg}\n`);
+const { log, die } = benchOutput('instructions');
 
 function checkout(dir) {
   const bin = path.join(dir, 'bin/rxfix.js');

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
+import { benchOutput } from './lib/cli.js';
 import { crateDirs, vendorPinned } from './lib/vendor.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,11 +24,7 @@ const opt = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
-const log = (msg) => process.stderr.write(`bench:precision: ${msg}\n`);
-const die = (msg) => {
-  log(msg);
-  process.exit(2);
-};
+const { log, die } = benchOutput('precision');
 
 function rxfix(argv, cwd = ROOT) {
   const r = spawnSync(process.execPath, [BIN, ...argv], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });

@@ -20,6 +20,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchOutput } from './lib/cli.js';
 import { crateDirs, vendorPinned } from './lib/vendor.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,14 +37,7 @@ const RUNS = Math.max(1, Number(opt('--runs', '1')) || 1);
 const QUICK = args.includes('--quick');
 const KEEP = args.includes('--keep');
 
-function die(msg) {
-  process.stderr.write(`bench:scan: ${msg}\n`);
-  process.exit(2);
-}
-
-function log(msg) {
-  process.stderr.write(`bench:scan: ${msg}\n`);
-}
+const { log, die } = benchOutput('scan');
 
 // ---------------------------------------------------------------------------------------------
 // Corpus (vendoring shared with bench/precision.js)

@@ -17,7 +17,7 @@ function fresh(file, source) {
 
 async function bundledMain() {
   const { loadBundle } = await import('../dist/src/bundle-loader.js');
-  return loadBundle(fileURLToPath(bundle)).exports.main;
+  return loadBundle(fileURLToPath(bundle)).main;
 }
 
 export const main = fresh(bundle, modules) ? await bundledMain() : (await import(modules.href)).main;

@@ -79,7 +79,7 @@ writeFileSync(
   `// Entry of a scan worker thread (engine/workers.ts), written by scripts/bundle.js.
 import { loadBundle } from '../src/bundle-loader.js';
 
-await loadBundle().exports.runScanWorker((url) => import(url));
+await loadBundle().runScanWorker((url) => import(url));
 `,
 );
 writeFileSync(
@@ -87,6 +87,6 @@ writeFileSync(
   `// The rule recipe of scan workers (commands/worker-rules.ts), written by scripts/bundle.js.
 import { loadBundle } from '../src/bundle-loader.js';
 
-export const workerRuleSet = (arg) => loadBundle().exports.workerRuleSet(arg);
+export const workerRuleSet = (arg) => loadBundle().workerRuleSet(arg);
 `,
 );

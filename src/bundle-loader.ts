@@ -13,14 +13,14 @@
 // (start-up, set-up, reading). Runs under other flags or builds get it rejected and compile as
 // without it. RXFIX_CODE_CACHE=0 turns it off; failing to read or write it costs only the compile.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import { defaultCacheDir } from './cache/dir.js';
-import { writeFileAtomic } from './io.js';
+import { keepNewest, writeFileAtomic } from './io.js';
 import type { Io } from './cli.js';
 
 /** What src/bundle-entry.ts exports. */
@@ -29,14 +29,6 @@ export interface BundleExports {
   runScanWorker(importModule: (url: string) => Promise<unknown>): Promise<void>;
   workerRuleSet(arg: unknown): Promise<unknown>;
   onQuickStart(hook: () => void): void;
-}
-
-export type CodeCacheState = 'off' | 'absent' | 'rejected' | 'accepted';
-
-export interface LoadedBundle {
-  exports: BundleExports;
-  /** What became of the cached data at load. */
-  codeCache: CodeCacheState;
 }
 
 /** The bundle beside this module's folder: dist/src/ → dist/bundle/rxfix.cjs. */
@@ -51,16 +43,16 @@ export function codeCacheName(size: number, mtimeMs: number, versions: { node: s
   return `rxfix-${key}.bin`;
 }
 
-const loaded = new Map<string, LoadedBundle>();
+const loaded = new Map<string, BundleExports>();
 
 /** The bundle's exports, evaluated once per thread. */
-export function loadBundle(file: string = DEFAULT_BUNDLE, env: NodeJS.ProcessEnv = process.env): LoadedBundle {
+export function loadBundle(file: string = DEFAULT_BUNDLE, env: NodeJS.ProcessEnv = process.env): BundleExports {
   let b = loaded.get(file);
   if (!b) loaded.set(file, (b = evaluate(file, env)));
   return b;
 }
 
-function evaluate(file: string, env: NodeJS.ProcessEnv): LoadedBundle {
+function evaluate(file: string, env: NodeJS.ProcessEnv): BundleExports {
   const source = readFileSync(file, 'utf8');
   const st = statSync(file);
   const cacheFile = env.RXFIX_CODE_CACHE === '0' ? null : path.join(defaultCacheDir(env), 'code', codeCacheName(st.size, st.mtimeMs, { node: process.version, v8: process.versions.v8, arch: process.arch }));
@@ -69,32 +61,24 @@ function evaluate(file: string, env: NodeJS.ProcessEnv): LoadedBundle {
     try {
       cachedData = readFileSync(cacheFile);
     } catch {
-      // absent: compiled from source, saved at the end
+      // absent: compiled from source, saved before a quick start (see the top)
     }
   }
   // (no import() in it: code from the cache would have no callback for it; scripts/bundle.js checks)
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   const module = { exports: {} as BundleExports };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
-  const codeCache: CodeCacheState = !cacheFile ? 'off' : cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
-  // the main thread only: a worker starts under the flags of a run that parses much
-  if (cacheFile && (codeCache === 'absent' || codeCache === 'rejected') && isMainThread) {
+  // missing or stale; the main thread only: a worker starts under the flags of a run that parses much
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected) && isMainThread) {
     module.exports.onQuickStart(() => {
       try {
         writeFileAtomic(cacheFile, script.createCachedData());
-        prune(path.dirname(cacheFile));
+        keepNewest(path.dirname(cacheFile), (f) => /^rxfix-[0-9a-f]+\.bin$/.test(f), KEEP);
       } catch {
         // a read-only or full cache folder: the next run compiles again
       }
     });
   }
-  return { exports: module.exports, codeCache };
+  return module.exports;
 }
 
-function prune(dir: string): void {
-  const files = readdirSync(dir)
-    .filter((f) => /^rxfix-[0-9a-f]+\.bin$/.test(f))
-    .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t);
-  for (const { f } of files.slice(KEEP)) rmSync(path.join(dir, f), { force: true });
-}

@@ -7,7 +7,6 @@
 // lookups they save. Concurrent runs: the last writer wins, which only loses entries.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MatchOptions } from '../engine/match.js';
@@ -31,7 +30,6 @@ const STALE_MS = 30 * 24 * 3600 * 1000;
 const FORMAT = 1;
 /** Cache files kept in the folder (one per rule set and rxfix build); the least recent go first. */
 const MAX_FILES = 16;
-
 
 let fingerprint: string | undefined;
 /** Set by scripts/bundle.js to codeFingerprint() of the tsc output it bundled: saves ~10 ms a start. */

@@ -14,8 +14,9 @@
 // exactly the state the compile would have left. (Hashing only that prefix, whose length is in
 // the file name, spares scanning the ~31 MB of untouched heap above it: ~20 ms per thread.)
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { keepNewest, writeFileAtomic } from '../io.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 interface HeapBinding {
@@ -223,19 +224,11 @@ function save(file: string, before: Uint8Array, after: Uint8Array, address: numb
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
   const parts = [length, header, ...runs.map(([at, len]) => Buffer.from(after.subarray(at, at + len)))];
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat(parts));
-  renameSync(tmp, file);
+  writeFileAtomic(file, Buffer.concat(parts));
   prune(path.dirname(file));
 }
 
 /** Keeps the KEEP_IN_CACHE newest snapshots of a cache folder (never the build's). */
 function prune(dir: string): void {
-  if (dir === BUILT_SNAPSHOTS) return;
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.bin'))
-    .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t || (a.f < b.f ? -1 : 1));
-  for (const { f } of files.slice(KEEP_IN_CACHE)) rmSync(path.join(dir, f), { force: true });
+  if (dir !== BUILT_SNAPSHOTS) keepNewest(dir, (f) => f.endsWith('.bin'), KEEP_IN_CACHE);
 }

@@ -98,7 +98,6 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
   const sorted = [...defs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const queryRules = sorted.filter((d) => d.query);
   const factsOf = queryRules.map((d) => queryFacts(d.query!));
-  const patternsOf = factsOf.map((facts) => facts.map((f) => f.text));
   const querySource = queryRules.map((d) => d.query).join('\n');
 
   const buildQuery = (): Query | null => {
@@ -110,12 +109,12 @@ export function compileRuleSet(defs: readonly RuleDef[], opts: CompileOptions = 
       queryRules.forEach(compileOne); // names the rule at fault
       throw new RuleLoadError('error: the combined rule query does not compile; report this as an rxfix bug');
     }
-    const expected = patternsOf.reduce((n, p) => n + p.length, 0);
+    const expected = factsOf.reduce((n, p) => n + p.length, 0);
     if (query.patternCount() !== expected) {
       // Our pattern splitter disagrees with tree-sitter: count each rule by compiling it alone.
-      patternsOf.forEach((_, i) => {
+      factsOf.forEach((_, i) => {
         const q = compileOne(queryRules[i]!);
-        if (q.patternCount() !== patternsOf[i]!.length) fail(queryRules[i]!, 'query patterns could not be delimited; wrap each pattern in parentheses');
+        if (q.patternCount() !== factsOf[i]!.length) fail(queryRules[i]!, 'query patterns could not be delimited; wrap each pattern in parentheses');
         q.delete();
       });
     }
